@@ -1,0 +1,29 @@
+"""Provider sandboxes, one module each: ``hris_sandbox.providers.<name>`` exposes ``create_app``.
+
+``create_app(company: Company, **options) -> ProviderApp``; options are provider-specific switches
+(rate limits, quirks whose real behaviour is unknown), given as strings from the CLI.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Any
+
+from hris_sandbox.company import Company
+from hris_sandbox.server import ProviderApp
+
+
+def available() -> list[str]:
+    return sorted(
+        m.name.replace("_", "-") for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")
+    )
+
+
+def create_app(provider: str, company: Company, **options: Any) -> ProviderApp:
+    try:
+        module = importlib.import_module(f"{__name__}.{provider.replace('-', '_')}")
+    except ModuleNotFoundError as error:
+        raise ValueError(f"unknown provider {provider!r}; available: {', '.join(available())}") from error
+    app: ProviderApp = module.create_app(company, **options)
+    return app

@@ -1,0 +1,95 @@
+"""Conventions shared by every unified record: ids, canonical hashing and the envelope."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+#: Fields left out of `record_hash`: they change without the record's content changing.
+VOLATILE_FIELDS = frozenset({"modified_at", "record_hash", "remote_data"})
+
+_HASH_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
+def build_id(source: str, tenant_id: str, obj: str, remote_id: str) -> str:
+    """Deterministic unified id: ``{source}:{tenant}:{object}:{remote_id}``.
+
+    Stateless and stable across syncs and machines; distinct tenants never collide.
+    """
+    return f"{source}:{tenant_id}:{obj}:{remote_id}"
+
+
+def canonical_hash(record: Mapping[str, Any]) -> str:
+    """sha256 (hex) of the canonical JSON of a record (sorted keys), volatile fields excluded."""
+    payload = {k: v for k, v in record.items() if k not in VOLATILE_FIELDS}
+    return hashlib.sha256(orjson.dumps(payload, option=_HASH_OPTIONS)).hexdigest()
+
+
+def format_timestamp(moment: datetime) -> str:
+    """ISO-8601 UTC with microseconds and a trailing Z, the one timestamp format of the records."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_clock_lock = threading.Lock()
+_sync_started_at: str | None = None
+
+
+def sync_started_at() -> str:
+    """The timestamp of this process's sync, fixed at first use: the `modified_at` of every emitted record."""
+    global _sync_started_at
+    with _clock_lock:
+        if _sync_started_at is None:
+            _sync_started_at = format_timestamp(datetime.now(UTC))
+        return _sync_started_at
+
+
+def envelope(
+    *,
+    source: str,
+    tenant_id: str,
+    obj: str,
+    remote_id: Any,
+    fields: Mapping[str, Any],
+    remote_data: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Wrap mapped model fields in the shared envelope and hash them.
+
+    `fields` holds the stream's own fields (and may set `remote_created_at`, `remote_updated_at`,
+    `custom_fields`, `remote_id_is_synthetic`). `remote_data` is attached after hashing.
+    """
+    rid = str(remote_id)
+    record: dict[str, Any] = {
+        "id": build_id(source, tenant_id, obj, rid),
+        "remote_id": rid,
+        "source": source,
+        "tenant_id": tenant_id,
+        "remote_deleted_at": None,
+        "is_deleted": False,
+    }
+    record.update(fields)
+    record["record_hash"] = canonical_hash(record)
+    record["modified_at"] = sync_started_at()
+    if remote_data is not None:
+        record["remote_data"] = remote_data
+    return record
+
+
+def tombstone(record_id: str, deleted_at: str) -> dict[str, Any]:
+    """A deletion record for a unified id that vanished from a complete listing."""
+    source, tenant_id, _obj, remote_id = record_id.split(":", 3)
+    record: dict[str, Any] = {
+        "id": record_id,
+        "remote_id": remote_id,
+        "source": source,
+        "tenant_id": tenant_id,
+        "remote_deleted_at": deleted_at,
+        "is_deleted": True,
+    }
+    record["record_hash"] = canonical_hash(record)
+    record["modified_at"] = deleted_at
+    return record

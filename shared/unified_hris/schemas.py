@@ -1,0 +1,83 @@
+"""The unified stream schemas: one JSON file per stream plus the shared envelope in `_common.json`.
+
+Stream files list their own properties; a value such as ``"#date"`` names a shared definition.
+`load_schema` returns the complete, self-contained JSON Schema that `discover` reports.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+STREAMS: tuple[str, ...] = (
+    "employees",
+    "departments",
+    "locations",
+    "employments",
+    "time_off_types",
+    "time_off_requests",
+    "time_off_balances",
+    "compensations",
+    "benefits",
+    "work_entries",
+)
+
+
+def _read(name: str) -> dict[str, Any]:
+    return json.loads(resources.files("unified_hris").joinpath(f"schemas/{name}.json").read_text("utf-8"))
+
+
+@cache
+def _common() -> dict[str, Any]:
+    return _read("_common")
+
+
+def _resolve(spec: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(spec, str) and spec.startswith("#"):
+        return copy.deepcopy(definitions[spec[1:]])
+    if isinstance(spec, dict):
+        return copy.deepcopy(spec)
+    raise ValueError(f"bad property spec {spec!r}")
+
+
+@cache
+def _load(stream: str) -> dict[str, Any]:
+    if stream not in STREAMS:
+        raise KeyError(f"unknown unified stream {stream!r}; known: {', '.join(STREAMS)}")
+    common = _common()
+    body = _read(stream)
+    definitions = common["definitions"]
+    properties = copy.deepcopy(common["envelope"]["properties"])
+    for name, spec in body["properties"].items():
+        properties[name] = _resolve(spec, definitions)
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": body["title"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(common["envelope"]["required"]),
+        "properties": properties,
+    }
+
+
+def load_schema(stream: str) -> dict[str, Any]:
+    """Return a fresh copy of the complete JSON Schema of a unified stream."""
+    return copy.deepcopy(_load(stream))
+
+
+@cache
+def object_name(stream: str) -> str:
+    """The singular object name used in unified ids (``employees`` -> ``employee``)."""
+    return str(_read(stream)["object"])
+
+
+def enum_fields(stream: str) -> dict[str, list[str]]:
+    """Enum-typed fields of a stream with their allowed values (without null)."""
+    out: dict[str, list[str]] = {}
+    for name, prop in _load(stream)["properties"].items():
+        if "enum" in prop and name not in ("source",):
+            out[name] = [v for v in prop["enum"] if v is not None]
+    return out

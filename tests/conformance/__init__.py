@@ -1,0 +1,1 @@
+"""The conformance kit every connector runs (see `conformance.kit`)."""
