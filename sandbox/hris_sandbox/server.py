@@ -121,8 +121,13 @@ class ProviderApp:
         return route.pattern, route.handler(request)
 
     def credentials(self) -> dict[str, Any]:
-        """Config fields (besides the base URL) a connector needs to reach this sandbox."""
+        """The secrets this sandbox accepts (e.g. ``{"api_key": ...}``)."""
         return {}
+
+    def connector_config(self, base_url: str) -> dict[str, Any]:
+        """A complete, valid config of the matching connector pointed at this sandbox at `base_url`
+        (the server's root URL, e.g. ``http://127.0.0.1:PORT``)."""
+        raise NotImplementedError(f"{self.name} has no matching connector config")
 
 
 @dataclass

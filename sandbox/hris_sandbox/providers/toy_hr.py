@@ -35,6 +35,9 @@ class ToyHRApp(ProviderApp):
     def credentials(self) -> dict[str, Any]:
         return {"api_token": self.token}
 
+    def connector_config(self, base_url: str) -> dict[str, Any]:
+        return {"base_url": base_url, "api_token": self.token, "start_date": (self.company.as_of.replace(day=1)).isoformat()}
+
     def authenticate(self, request: Request) -> Response | None:
         if request.header("Authorization") != f"Bearer {self.token}":
             return Response.json({"error": "invalid token"}, 401)
