@@ -56,13 +56,19 @@ UnreadScopes = Literal["delete", "retain"]
 
 
 class DateWindows:
-    """A fixed grid of date windows from `start` by `step`, so window scopes match across syncs."""
+    """Date windows for a stream whose requests take a date range.
+
+    With a `step`: a fixed grid from `start`, so window scopes match across syncs; an incremental sync
+    re-reads the windows that end after ``last_sync - lookback``. Without a `step` (*since* mode, for
+    APIs with an updated-since filter): one window from ``last_sync - lookback`` (or `start`) to `end`;
+    such a listing is never complete, so it yields no deletions (the API must report them itself).
+    """
 
     def __init__(
         self,
         start: datetime,
         end: datetime,
-        step: timedelta,
+        step: timedelta | None,
         granularity: timedelta,
         lookback: timedelta,
         fmt: str,
@@ -76,24 +82,27 @@ class DateWindows:
             fmt,
         )
 
-    def all(self) -> list[tuple[datetime, datetime]]:
+    @property
+    def complete_listing(self) -> bool:
+        return self.step is not None
+
+    def to_read(self, last_sync: datetime | None) -> list[tuple[datetime, datetime]]:
+        floor = None if last_sync is None else last_sync.astimezone(self.start.tzinfo) - self.lookback
+        if self.step is None:
+            return [(self.start if floor is None else max(self.start, floor), self.end)]
         windows = []
         lo = self.start
         while lo <= self.end:
             hi = min(lo + self.step - self.granularity, self.end)
-            windows.append((lo, hi))
+            if floor is None or hi >= floor:
+                windows.append((lo, hi))
             lo = hi + self.granularity
         return windows
 
-    def to_read(self, last_sync: datetime | None) -> list[tuple[datetime, datetime]]:
-        """Every window without state; with state, those that end after ``last_sync - lookback``."""
-        if last_sync is None:
-            return self.all()
-        floor = last_sync - self.lookback
-        return [(lo, hi) for lo, hi in self.all() if hi >= floor.replace(tzinfo=hi.tzinfo)]
-
     def is_stale(self, window_start: str, now: datetime) -> bool:
-        """True when the window will never be re-read: it ends before ``now - lookback``."""
+        """True when a grid window will never be re-read: it ends before ``now - lookback``."""
+        if self.step is None:
+            return False
         start = datetime.strptime(window_start, self.fmt).replace(tzinfo=self.start.tzinfo)
         return start + self.step - self.granularity < now - self.lookback
 
@@ -278,6 +287,8 @@ class ChangeDetectionCursor(Cursor):
         """Ids of the old state that a completely read scope no longer lists, or whose scope vanished
         (its parent is gone) when unread scopes count as deleted."""
         deleted: set[str] = set()
+        if self._windows is not None and not self._windows.complete_listing:
+            return deleted
         for scope, entries in self._old.items():
             read_completely = scope in self._committed
             vanished = (

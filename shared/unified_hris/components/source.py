@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterator, Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,20 +53,21 @@ def _eval_datetime(value: Any, config: Mapping[str, Any]) -> pendulum.DateTime:
 
 
 def _windows(model: DatetimeBasedCursorModel, config: Mapping[str, Any]) -> DateWindows | None:
-    if not model.step:
+    """Date windows when the cursor walks a grid (`step`) or sends an updated-since filter (`start_time_option`)."""
+    if not model.step and not model.start_time_option:
         return None
-    start = _eval_datetime(model.start_datetime, config)
-    end = _eval_datetime(model.end_datetime, config) if model.end_datetime else pendulum.now("UTC")
     return DateWindows(
-        start=start,
-        end=end,
-        step=pendulum.parse(model.step).as_timedelta(),  # type: ignore[union-attr]
-        granularity=pendulum.parse(model.cursor_granularity or "P1D").as_timedelta(),  # type: ignore[union-attr]
-        lookback=pendulum.parse(model.lookback_window).as_timedelta()
-        if model.lookback_window
-        else pendulum.duration(),  # type: ignore[union-attr]
+        start=_eval_datetime(model.start_datetime, config),
+        end=_eval_datetime(model.end_datetime, config) if model.end_datetime else pendulum.now("UTC"),
+        step=_duration(model.step),
+        granularity=_duration(model.cursor_granularity) or timedelta(days=1),
+        lookback=_duration(model.lookback_window) or timedelta(0),
         fmt=model.datetime_format,
     )
+
+
+def _duration(text: str | None) -> timedelta | None:
+    return pendulum.parse(text).as_timedelta() if text else None  # type: ignore[union-attr]
 
 
 class UnifiedComponentFactory(ModelToComponentFactory):
