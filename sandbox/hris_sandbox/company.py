@@ -3,7 +3,7 @@
 The same `Company` served through Sage HR, PeopleHR and Sesame sandboxes should normalise to the
 same unified records, so tests can compare connectors. Generation is deterministic for a given
 `seed`, size and `as_of` date, and per employee: each employee draws from a generator seeded by
-(seed, employee key), so growing a tenant never changes the employees it already had.
+(seed, employee key), so adding or editing one employee never reshuffles the others.
 
 Realistic variety: leavers (with reasons) and future starters, part-timers and contractors, several
 currencies and 12/14 payments a year, half-day and hourly time off, pending/declined/cancelled
