@@ -139,6 +139,20 @@ class LogEntry:
     status: int
     client: str
     fault: str | None
+    query: str = ""
+    body: bytes = b""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "route": self.route,
+            "status": self.status,
+            "fault": self.fault,
+            "body": self.body.decode("utf-8", "replace"),
+        }
 
 
 class RequestLog:
@@ -334,7 +348,10 @@ class SandboxServer:
         action = request.path[len(CONTROL_PREFIX) :].strip("/")
         try:
             if action == "log" and request.method == "GET":
-                return Response.json(self.log.as_json())
+                summary = self.log.as_json()
+                if request.arg("entries"):
+                    summary["entries"] = [e.as_json() for e in self.log.snapshot()]
+                return Response.json(summary)
             if action == "log" and request.method == "DELETE":
                 self.log.clear()
                 return Response.json({"cleared": True})

@@ -39,6 +39,8 @@ def test_request_log_counts_per_route(sandbox):
     assert sandbox.log.count("/v1/employees") == 3
     assert sandbox.log.max_in_window(60) == 5
     assert requests.get(f"{sandbox.url}/__sandbox__/log").json()["total"] == 5  # control calls are not logged
+    entries = requests.get(f"{sandbox.url}/__sandbox__/log", params={"entries": 1}).json()["entries"]
+    assert [e["query"] for e in entries[:3]] == ["page=1", "page=2", "page=3"]
     requests.delete(f"{sandbox.url}/__sandbox__/log")
     assert sandbox.log.count() == 0
 
