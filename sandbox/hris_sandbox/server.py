@@ -247,6 +247,8 @@ class _Handler(BaseHTTPRequestHandler):
                 status,
                 request.client,
                 fault.kind if fault else None,
+                parts.query,
+                body,
             )
         )
         if fault is not None:
