@@ -35,7 +35,7 @@ class UnifiedRecord(RecordTransformation):
             class_name: unified_hris.components.UnifiedRecord
             model: employees
             source: sage_hr
-            tenant_id: "{{ config['subdomain'] }}"
+            tenant_id: "{{ config['subdomain'] }}"    # rendered from the config only
             mapper: source_sage_hr.mappings.employee
             remote_data_path: /employees      # label of the endpoint in remote_data
 
@@ -52,11 +52,18 @@ class UnifiedRecord(RecordTransformation):
     _mapper: Mapper = field(init=False, repr=False)
     _object: str = field(init=False, repr=False)
     _tenant: InterpolatedString = field(init=False, repr=False)
+    _tenant_for: tuple[int, str] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._mapper = import_mapper(self.mapper)
         self._object = object_name(self.model)
         self._tenant = InterpolatedString.create(self.tenant_id, parameters=parameters or {})
+
+    def _tenant_of(self, config: Config) -> str:
+        """The tenant depends on the config only: render it once per config, not once per record."""
+        if self._tenant_for is None or self._tenant_for[0] != id(config):
+            self._tenant_for = (id(config), str(self._tenant.eval(config)))
+        return self._tenant_for[1]
 
     def transform(
         self,
@@ -66,7 +73,7 @@ class UnifiedRecord(RecordTransformation):
         stream_slice: StreamSlice | None = None,
     ) -> None:
         config = config or {}
-        tenant = str(self._tenant.eval(config, stream_slice=stream_slice or {}))
+        tenant = self._tenant_of(config)
         ctx = MappingContext(self.source, tenant, config, stream_slice or {})
         fields = dict(self._mapper(record, ctx))
         remote_id = fields.pop("remote_id")
