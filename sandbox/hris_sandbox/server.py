@@ -321,7 +321,7 @@ class SandboxServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self._httpd.server_address[0]}:{self.port}"
 
     def start(self) -> SandboxServer:
         self._thread = threading.Thread(

@@ -39,6 +39,7 @@ from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unified_hris.components.change_detection import ChangeDetectionCursor, DateWindows
+from unified_hris.security import install_redirect_guard
 
 
 def _eval_datetime(value: Any, config: Mapping[str, Any]) -> pendulum.DateTime:
@@ -106,6 +107,7 @@ class UnifiedDeclarativeSource(YamlDeclarativeSource):
         manifest = Path(sys.modules[type(self).__module__].__file__ or "").with_name("manifest.yaml")
         super().__init__(path_to_yaml=str(manifest), catalog=catalog, config=config, state=state, **kwargs)
         self._constructor.__class__ = UnifiedComponentFactory
+        install_redirect_guard()
 
     def validate_config(self, config: Mapping[str, Any]) -> None:
         """Raise `config_error(field, message)` for a value the connector cannot use."""
