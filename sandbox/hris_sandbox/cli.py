@@ -42,12 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     options = dict(item.split("=", 1) for item in args.option)
     company = Company.generate(employees=args.employees, seed=args.seed, years=args.years, as_of=args.as_of)
     server = SandboxServer(create_app(args.provider, company, **options), port=args.port)
-    info = {
-        "provider": args.provider,
-        "url": server.url,
-        "credentials": server.app.credentials(),
-        "counts": company.counts(),
-    }
+    info = server.info()
     print(json.dumps(info), flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()

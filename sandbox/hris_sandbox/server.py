@@ -345,6 +345,20 @@ class SandboxServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def info(self) -> dict[str, Any]:
+        """What a client of this sandbox needs: provider, object counts, credentials, a connector config."""
+        try:
+            config: dict[str, Any] | None = self.app.connector_config(self.url)
+        except NotImplementedError:
+            config = None
+        return {
+            "provider": self.app.name,
+            "url": self.url,
+            "counts": self.app.company.counts(),
+            "credentials": self.app.credentials(),
+            "connector_config": config,
+        }
+
     # -- control endpoints --------------------------------------------------------------------
     def control(self, request: Request) -> Response:
         action = request.path[len(CONTROL_PREFIX) :].strip("/")
@@ -370,13 +384,7 @@ class SandboxServer:
                 result = self.app.company.mutate(spec.pop("op"), **spec)
                 return Response.json({"ok": True, "key": getattr(result, "key", None)})
             if action == "info" and request.method == "GET":
-                return Response.json(
-                    {
-                        "provider": self.app.name,
-                        "counts": self.app.company.counts(),
-                        "credentials": self.app.credentials(),
-                    }
-                )
+                return Response.json(self.info())
         except (TypeError, ValueError, KeyError, StopIteration) as error:
             return Response.json({"error": f"{type(error).__name__}: {error}"}, 400)
         return Response.json({"error": f"unknown control action {request.method} {action}"}, 404)
