@@ -18,6 +18,11 @@ completes, the state keeps every old fingerprint next to the new ones; only the 
 replaces them, in the same step that emits the tombstones. An interrupted sync therefore loses
 nothing: the next run re-emits what was not checkpointed and still detects the deletions.
 
+A partition router may skip partitions on purpose (a fan-out under a call budget): if it has
+``set_last_sync(datetime | None)`` it learns when the last completed sync started before it yields
+slices, and if it has ``retained_partitions()`` it reports the partitions it skipped; their scopes
+keep their fingerprints (never deleted), whatever `unread_scopes` says for partitions that vanished.
+
 Size: about 27 bytes per record (``"2107":"0123456789abcdef",``), i.e. ~270 KB per 10,000 records.
 """
 
@@ -156,6 +161,7 @@ class ChangeDetectionCursor(Cursor):
         self._pending: dict[str, dict[str, str]] = {}  # scope -> entries of the slice being read
         self._committed: dict[str, dict[str, str]] = {}  # scopes read completely in this sync
         self._planned_scopes: set[str] = set()
+        self._retained_scopes: set[str] = set()  # scopes the router skipped on purpose
         self._planned_windows: set[str] | None = None
         self._slices_generated = 0
         self._slices_closed = 0
@@ -177,6 +183,8 @@ class ChangeDetectionCursor(Cursor):
         windows = self._windows.to_read(last) if self._windows else [None]
         if self._windows:
             self._planned_windows = {self._windows.slice_of(w)["start_time"] for w in windows if w}
+        if hasattr(self._partition_router, "set_last_sync"):
+            self._partition_router.set_last_sync(last)
         partitions = (
             self._partition_router.stream_slices()
             if self._partition_router
@@ -193,7 +201,11 @@ class ChangeDetectionCursor(Cursor):
                     cursor_slice=cursor_slice,
                     extra_fields=partition.extra_fields,
                 )
+        retained = getattr(self._partition_router, "retained_partitions", None)
+        starts = [self._windows.slice_of(w)["start_time"] for w in windows if w] if self._windows else [None]
         with self._lock:
+            if retained is not None:
+                self._retained_scopes = {_scope_key(p, start) for p in retained() for start in starts}
             self._generation_done = True
             self._maybe_finalize_locked()
 
@@ -262,7 +274,7 @@ class ChangeDetectionCursor(Cursor):
         for scope, entries in self._old.items():
             if scope in self._planned_scopes or self._window_outside_plan(scope):
                 continue
-            if self._unread_scopes == "retain":
+            if self._unread_scopes == "retain" or scope in self._retained_scopes:
                 new_scopes[scope] = entries
         self._old = new_scopes
         self._committed = {}
@@ -294,6 +306,7 @@ class ChangeDetectionCursor(Cursor):
             vanished = (
                 self._unread_scopes == "delete"
                 and scope not in self._planned_scopes
+                and scope not in self._retained_scopes
                 and not self._window_outside_plan(scope)
             )
             if read_completely or vanished:
