@@ -27,5 +27,9 @@ test: venv lint
 demo: venv
 	$(BIN)/python scripts/demo.py
 
+bench: venv
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) build dist demo-output .pytest_cache .ruff_cache
