@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -58,6 +59,9 @@ STATE_KEY = "change_detection"
 CURSOR_FIELD = "modified_at"
 HASH_CHARS = 16
 UnreadScopes = Literal["delete", "retain"]
+#: Least time between two mid-sync checkpoints of one stream. Every state carries all fingerprints,
+#: so a checkpoint per slice would make a per-employee fan-out's output quadratic in its size.
+CHECKPOINT_SECONDS = 60.0
 
 
 class DateWindows:
@@ -167,6 +171,7 @@ class ChangeDetectionCursor(Cursor):
         self._slices_closed = 0
         self._generation_done = False
         self._finalized = False
+        self._last_checkpoint = float("-inf")
 
     # -- Cursor interface -------------------------------------------------------------------
     @property
@@ -237,7 +242,9 @@ class ChangeDetectionCursor(Cursor):
         with self._lock:
             self._committed[scope] = self._pending.pop(scope, {})
             self._slices_closed += 1
-            if not self._maybe_finalize_locked():
+            if not self._maybe_finalize_locked() and (
+                time.monotonic() - self._last_checkpoint >= CHECKPOINT_SECONDS
+            ):
                 self._emit_state_locked()
 
     def ensure_at_least_one_state_emitted(self) -> None:
@@ -335,6 +342,7 @@ class ChangeDetectionCursor(Cursor):
         return state
 
     def _emit_state_locked(self) -> None:
+        self._last_checkpoint = time.monotonic()
         self._message_repository.emit_message(
             AirbyteMessage(
                 type=Type.STATE,
