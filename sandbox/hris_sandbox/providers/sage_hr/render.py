@@ -1,0 +1,412 @@
+"""The shared `Company` in Sage HR's JSON shapes (``providers/sage-hr.md`` section 4).
+
+Everything here is a pure rendering of the company; `SageView` caches the rendered collections per
+`Company.version`, so a sandbox serving thousands of requests a second renders each list once per
+change of the tenant. Where the reference marks a value [I]/[U], the choice is named in a comment and,
+when a connector could depend on it, it is a switch of `SageOptions`.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from hris_sandbox.company import Company, Compensation, Employee, JobPeriod, TimeOffRequest
+
+# Sage HR's employment_status is the tenant's contract-type list; ids are the tenant's. [V] shape, values [I]
+EMPLOYMENT_STATUSES = {"Full-time": 1, "Part-time": 2, "Contractor": 3, "Intern": 4}
+GENDERS = {
+    "male": "Male",
+    "female": "Female",
+    "non_binary": "Non-binary",
+}  # others [U]; not_specified -> null
+MARITAL = {
+    "single": "Single",
+    "married": "Married",
+    "divorced": "Divorced",
+    "civil_partnership": "Civil partnership",
+}
+# Sage HR returns nationality as text such as "Norwegian" [V-3p] S3.
+DEMONYMS = {
+    "GB": "British",
+    "ES": "Spanish",
+    "IE": "Irish",
+    "FR": "French",
+    "DE": "German",
+    "PL": "Polish",
+    "NO": "Norwegian",
+    "PT": "Portuguese",
+    "IT": "Italian",
+    "US": "American",
+    "NL": "Dutch",
+    "SE": "Swedish",
+}
+LANGUAGES = {
+    "GB": "English",
+    "IE": "English",
+    "US": "English",
+    "ES": "Spanish",
+    "FR": "French",
+    "PL": "Polish",
+}
+# The company's reason types beyond Sage HR's two [V] (voluntary/involuntary) fold into them.
+REASON_TYPES = {"retirement": "voluntary", "end_of_contract": "involuntary"}
+# Compensation vocabulary: S1 shows only monthly/Salary; the rest is [U].
+PERIODS = {"year": "yearly", "month": "monthly", "hour": "hourly"}
+CATEGORIES = {"salary": "Salary", "hourly": "Hourly rate", "allowance": "Allowance"}
+# Leave policies: the company's types as Sage HR policies. Holiday accrues yearly; others are untracked.
+POLICY_COLORS = ["#2E86C1", "#DB263F", "#8E44AD", "#F39C12", "#7F8C8D", "#16A085"]
+TRACKED_ALLOWANCE = {"VACATION": Decimal(25)}
+STATUS_DISPLAY = {"approved": "Approved", "pending": "Pending", "declined": "Declined"}
+
+
+@dataclass(frozen=True)
+class SageOptions:
+    """Switches for behaviour the reference marks [I]/[U]."""
+
+    #: leave status for a cancelled request: ``cancelled`` (reference default) or ``canceled`` [U]
+    cancelled_spelling: str = "cancelled"
+    #: `approval_date` set on approved requests only (True), or on declined ones too [I]
+    approval_date_on_decline: bool = False
+
+
+def _number(value: Decimal | float | int) -> int | float:
+    """A JSON number as Sage HR prints it: ``3500`` for whole amounts, ``3.5`` otherwise."""
+    number = Decimal(str(value))
+    return int(number) if number == number.to_integral_value() else float(round(number, 2))
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def status_name(employee: Employee, period: JobPeriod) -> str:
+    if employee.worker_type == "contractor":
+        return "Contractor"
+    if employee.worker_type == "intern":
+        return "Intern"
+    return "Part-time" if period.time_type == "part_time" else "Full-time"
+
+
+def segments(
+    periods: list[JobPeriod], key: Callable[[JobPeriod], Hashable]
+) -> list[tuple[JobPeriod, date, date | None]]:
+    """Consecutive periods with the same `key` merged: (first period, start, end)."""
+    out: list[tuple[JobPeriod, date, date | None]] = []
+    for period in periods:
+        if out and key(out[-1][0]) == key(period):
+            first, start, _ = out[-1]
+            out[-1] = (first, start, period.end)
+        else:
+            out.append((period, period.start, period.end))
+    return out
+
+
+def _code(text: str) -> str:
+    return "".join(word[0] for word in text.split() if word[:1].isalpha()).upper()
+
+
+class SageView:
+    """Rendered collections of one company, cached per `Company.version`."""
+
+    def __init__(self, company: Company, options: SageOptions) -> None:
+        self.company = company
+        self.options = options
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[int, Any]] = {}
+        self._position_ids: dict[str, int] = {}  # a tenant's positions keep their ids once created
+
+    def _cached(self, name: str, build: Callable[[], Any]) -> Any:
+        with self._lock:
+            hit = self._cache.get(name)
+            if hit is not None and hit[0] == self.company.version:
+                return hit[1]
+        with self.company.lock:
+            version = self.company.version
+            self._register_positions()
+            value = build()
+        with self._lock:
+            self._cache[name] = (version, value)
+        return value
+
+    # -- catalogues -------------------------------------------------------------------------
+    def _register_positions(self) -> None:
+        """Number the job titles in company order, so ids do not depend on which list is read first."""
+        for employee in self.company.employee_list():
+            for period in employee.history:
+                self._position_ids.setdefault(period.title, len(self._position_ids) + 1)
+
+    def position_id(self, title: str) -> int:
+        return self._position_ids.setdefault(title, len(self._position_ids) + 1)
+
+    def positions(self) -> list[dict[str, Any]]:
+        def build() -> list[dict[str, Any]]:
+            return [
+                {"id": pid, "title": title, "description": None, "code": _code(title) if pid % 3 else None}
+                for title, pid in sorted(self._position_ids.items(), key=lambda item: item[1])
+            ]
+
+        return self._cached("positions", build)  # type: ignore[no-any-return]
+
+    def teams(self) -> list[dict[str, Any]]:
+        def build() -> list[dict[str, Any]]:
+            members: dict[int, list[int]] = {}
+            for employee in self.company.active_employees():
+                members.setdefault(employee.department_key, []).append(employee.key)
+            return [
+                {
+                    "id": dept.key,
+                    "name": dept.name,
+                    "manager_ids": list(dept.manager_keys),
+                    "employee_ids": members.get(dept.key, []),
+                }
+                for dept in self.company.departments
+            ]
+
+        return self._cached("teams", build)  # type: ignore[no-any-return]
+
+    def termination_reasons(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": index + 1,
+                "name": name,
+                "code": _code(name) if index % 2 == 0 else None,
+                "type": REASON_TYPES.get(kind, kind),
+            }
+            for index, (name, kind) in enumerate(self.company.termination_reasons)
+        ]
+
+    def policies(self) -> list[dict[str, Any]]:
+        out = []
+        for index, typ in enumerate(self.company.time_off_types):
+            allowance = TRACKED_ALLOWANCE.get(typ.category)
+            out.append(
+                {
+                    "id": typ.key,
+                    "name": typ.name,
+                    "color": POLICY_COLORS[index % len(POLICY_COLORS)],
+                    "do_not_accrue": allowance is None,
+                    "unit": typ.unit,
+                    "default_allowance": str(allowance) if allowance is not None else "0.0",
+                    "max_carryover": "5.0" if allowance is not None else "0.0",
+                    "accrue_type": "yearly" if allowance is not None else "no_tracking",
+                }
+            )
+        return out
+
+    # -- employees ----------------------------------------------------------------------------
+    def _base(self, e: Employee) -> dict[str, Any]:
+        return {
+            "id": e.key,
+            "email": e.email,
+            "first_name": e.first_name,
+            "last_name": e.last_name,
+            "picture_url": f"https://{self.company.subdomain}.sage.hr/system/avatars/{e.key}.jpg"
+            if e.key % 3
+            else None,
+            "employment_start_date": e.start_date.isoformat(),
+            "date_of_birth": _iso(e.date_of_birth),
+        }
+
+    def employee(self, e: Employee) -> dict[str, Any]:
+        """An active employee with all three history arrays (the app strips those not asked for)."""
+        dept = self.company.department(e.department_key)
+        current = e.current
+        record = self._base(e) | {
+            "team": dept.name,
+            "team_id": dept.key,
+            "position": current.title,
+            "position_id": self.position_id(current.title),
+            "reports_to_employee_id": e.manager_key,
+            "work_phone": e.work_phone,
+            "home_phone": None,
+            "mobile_phone": e.mobile,
+            "gender": GENDERS.get(e.gender),
+            "street_first": e.street,
+            "street_second": "",
+            "city": e.city,
+            "post_code": e.postal_code,  # a string: S1 types it as a number, real codes are "LS1 4DY"
+            "country": e.country,
+            "employee_number": e.employee_number,
+            "employment_status": status_name(e, current),
+            "nationality": DEMONYMS.get(e.nationality or "", e.nationality),
+            "marital_status": MARITAL.get(e.marital_status or ""),
+            "personal_identification_number": None,
+            "tax_number": None,
+            "irregular_contract_worker": e.worker_type == "contractor",
+        }
+        record["team_history"] = [
+            {
+                "team_id": p.department_key,
+                "start_date": start.isoformat(),
+                "end_date": _iso(end),
+                "team_name": self.company.department(p.department_key).name,
+            }
+            for p, start, end in segments(e.history, lambda p: p.department_key)
+        ]
+        record["employment_status_history"] = [
+            {
+                "employment_status_id": EMPLOYMENT_STATUSES[status_name(e, p)],
+                "start_date": start.isoformat(),
+                "end_date": _iso(end),
+                "employment_statu_name": status_name(e, p),  # sic: the API's key is misspelt
+            }
+            for p, start, end in segments(e.history, lambda p: status_name(e, p))
+        ]
+        record["position_history"] = [
+            {
+                "position_id": self.position_id(p.title),
+                "start_date": start.isoformat(),
+                "end_date": _iso(end),
+                "position_name": p.title,
+                "position_code": _code(p.title),
+            }
+            for p, start, end in segments(e.history, lambda p: p.title)
+        ]
+        return record
+
+    def terminated(self, e: Employee) -> dict[str, Any]:
+        dept = self.company.department(e.department_key)
+        return {
+            "id": e.key,
+            "termination_date": _iso(e.termination_date),
+            "employee_number": e.employee_number,
+            **self._base(e),
+            "position": e.job_title,
+            # Not in S1's list schema but in real responses [V-3p] S3:
+            "team": dept.name,
+            "team_id": dept.key,
+            "employment_status": status_name(e, e.current),
+            "irregular_contract_worker": e.worker_type == "contractor",
+            "personal_identification_number": None,
+            "tax_number": None,
+        }
+
+    def termination(self, e: Employee) -> dict[str, Any]:
+        reason = (
+            self.company.termination_reasons[e.termination_reason][0]
+            if e.termination_reason is not None
+            else None
+        )
+        return {"reason": reason, "comments": e.termination_comment or ""}
+
+    def active_employees(self) -> list[dict[str, Any]]:
+        return self._cached("active", lambda: [self.employee(e) for e in self.company.active_employees()])  # type: ignore[no-any-return]
+
+    def terminated_employees(self) -> list[dict[str, Any]]:
+        return self._cached(  # type: ignore[no-any-return]
+            "terminated", lambda: [self.terminated(e) for e in self.company.terminated_employees()]
+        )
+
+    # -- per employee ---------------------------------------------------------------------------
+    def compensation(self, c: Compensation) -> dict[str, Any]:
+        return {
+            "start_date": c.start.isoformat(),
+            "end_date": _iso(c.end),  # null on the current row [I]
+            "currency": c.currency,
+            "amount": _number(c.amount),
+            "period": PERIODS.get(c.period, c.period),
+            "comment": c.note,
+            "category": CATEGORIES.get(c.kind, c.kind),
+        }
+
+    def custom_fields(self, e: Employee) -> list[dict[str, Any]]:
+        """Every tenant field with this employee's value (null when unset [I])."""
+        language = LANGUAGES.get(e.country or "")
+        languages = sorted({"English", language} if language else {"English"})
+        return [
+            {
+                "id": 1,
+                "label": "T-shirt size",
+                "type": "CustomDropdownField",
+                "value": e.custom_fields.get("T-shirt size"),
+                "options": ["S", "M", "L", "XL"],
+            },
+            {
+                "id": 2,
+                "label": "Dietary requirements",
+                "type": "CustomDropdownField",
+                "value": e.custom_fields.get("Dietary requirements"),
+                "options": ["Vegetarian", "None", "Halal"],
+            },
+            {"id": 3, "label": "Languages", "type": "CustomTags", "value": languages, "options": None},
+        ]
+
+    def balances(self, e: Employee) -> list[dict[str, Any]]:
+        """Used (approved, this calendar year) and available per policy; available is null when untracked."""
+        year = self.company.as_of.year
+        out = []
+        for typ in self.company.time_off_types:
+            used = sum(
+                (r.days if typ.unit == "days" else r.hours)
+                for r in e.requests
+                if r.type_key == typ.key and r.status == "approved" and r.start.year == year
+            )
+            allowance = TRACKED_ALLOWANCE.get(typ.category)
+            out.append(
+                {
+                    "policy_id": typ.key,
+                    "used": _number(Decimal(used)),
+                    "available": _number(allowance - Decimal(used)) if allowance is not None else None,
+                }
+            )
+        return out
+
+    # -- leave requests ---------------------------------------------------------------------------
+    def request(self, r: TimeOffRequest) -> dict[str, Any]:
+        code = self.options.cancelled_spelling if r.status == "cancelled" else r.status
+        part = r.part_of_day is not None
+        decided = r.status == "approved" or (r.status == "declined" and self.options.approval_date_on_decline)
+        return {
+            "id": r.key,
+            "status": STATUS_DISPLAY.get(r.status, code.capitalize()),
+            "status_code": code,
+            "policy_id": r.type_key,
+            "employee_id": r.employee_key,
+            "details": r.note,
+            "is_multi_date": r.end != r.start,
+            "is_single_day": r.end == r.start,
+            "is_part_of_day": part,
+            "first_part_of_day": r.part_of_day == "morning",
+            "second_part_of_day": r.part_of_day == "afternoon",
+            "start_date": r.start.isoformat(),
+            "end_date": r.end.isoformat(),
+            "request_date": r.requested_at.date().isoformat(),
+            "approval_date": r.decided_at.date().isoformat() if decided and r.decided_at else None,
+            "hours": _number(r.hours),
+            "specific_time": r.part_of_day == "hours",
+            "fields": [{"title": "Cover arranged?", "answer": "yes" if r.key % 2 else "no"}]
+            if r.key % 5 == 0
+            else [],
+        }
+
+    def requests_overlapping(self, lo: date, hi: date) -> list[dict[str, Any]]:
+        """Requests with ``start_date <= hi`` and ``end_date >= lo`` (overlap [I]), by start date and id."""
+
+        def build() -> tuple[list[dict[str, Any]], list[str], int]:
+            rows = sorted(
+                (
+                    self.request(r)
+                    for r in self.company.all_requests()
+                    if getattr(r, "deleted_at", None) is None
+                ),
+                key=lambda row: (row["start_date"], row["id"]),
+            )
+            longest = max(((r.end - r.start).days for r in self.company.all_requests()), default=0)
+            return rows, [row["start_date"] for row in rows], longest
+
+        rows, starts, longest = self._cached("requests", build)
+        first = bisect_left(starts, (lo - timedelta(days=longest)).isoformat())
+        last = bisect_right(starts, hi.isoformat())
+        floor = lo.isoformat()
+        return [row for row in rows[first:last] if row["end_date"] >= floor]
+
+
+def strip(record: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    drop = set(keys)
+    return {k: v for k, v in record.items() if k not in drop}
