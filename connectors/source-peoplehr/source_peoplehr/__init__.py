@@ -1,0 +1,1 @@
+"""Airbyte source for PeopleHR (Access People HR), producing the unified HRIS streams."""

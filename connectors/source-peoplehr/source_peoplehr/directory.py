@@ -1,0 +1,147 @@
+"""The employee list every PeopleHR stream starts from, fetched once per sync.
+
+`GetAllEmployeeDetail` is PeopleHR's only list call and feeds every stream (employees, departments,
+locations, and the per-employee fan-outs). It is fetched at most once per source instance (one command
+of the connector) and shared, so a sync costs one list call however many streams are selected. The
+request goes through the manifest's ``HttpRequester`` definition, i.e. through the error handler and
+the one API budget of the sync.
+
+The rules deciding which employees a per-employee call is made for live here too (see `needs_read`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from airbyte_cdk.sources.declarative.requesters.http_requester import HttpRequester
+from airbyte_cdk.sources.types import StreamSlice
+from unified_hris.parsing import parse_date
+
+from source_peoplehr.shapes import display
+
+#: A leaver's per-employee data is re-read until this long after the leaving date has passed the
+#: start of the last complete sync (late payroll and absence corrections); then it is settled.
+SETTLE_AFTER = timedelta(days=31)
+#: Holidays and absences are read up to this far ahead of today.
+HORIZON = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class Person:
+    employee_id: str  # EmployeeId: what per-employee actions take; can be renamed
+    key: str  # UniqueKey when sent, else EmployeeId: the stable key of unified ids
+    start: date | None
+    leaving: date | None
+    raw: Mapping[str, Any]
+
+    def left_by(self, day: date) -> bool:
+        return self.leaving is not None and self.leaving <= day
+
+
+@dataclass(frozen=True)
+class Window:
+    """The dates time off is read for: from the configured start date to today + `HORIZON`."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def of(cls, config: Mapping[str, Any]) -> Window:
+        return cls(date.fromisoformat(config["start_date"]), datetime.now(UTC).date() + HORIZON)
+
+    def overlaps(self, start: date | None, end: date | None) -> bool:
+        return (start is None or start <= self.end) and (end is None or end >= self.start)
+
+
+def needs_read(person: Person, window: Window, last_sync: datetime | None) -> bool:
+    """Whether a per-employee call for `person` can return data this sync.
+
+    No call for someone who left before the window starts or starts after it ends; on an incremental
+    sync, none either for a leaver whose leaving date is more than `SETTLE_AFTER` before the start of
+    the last complete sync (that sync, or an earlier one, read them after they had left).
+    """
+    if not window.overlaps(person.start, person.leaving):
+        return False
+    return not (
+        last_sync is not None
+        and person.leaving is not None
+        and person.leaving < last_sync.date() - SETTLE_AFTER
+    )
+
+
+class Directory:
+    """The employees of one sync, by EmployeeId; built from one `GetAllEmployeeDetail` result."""
+
+    def __init__(self, employees: list[Mapping[str, Any]]) -> None:
+        people = []
+        for raw in employees:
+            employee_id = display(raw, "EmployeeId")
+            if employee_id is None:
+                continue
+            key = raw.get("UniqueKey")
+            people.append(
+                Person(
+                    employee_id=employee_id,
+                    key=str(key).strip() if isinstance(key, str) and key.strip() else employee_id,
+                    start=_day(display(raw, "StartDate")),
+                    leaving=_day(display(raw, "LeavingDate")),
+                    raw=raw,
+                )
+            )
+        self.people: tuple[Person, ...] = tuple(people)
+        self.by_employee_id: dict[str, Person] = {p.employee_id: p for p in people}
+
+    def key_of(self, employee_id: str | None) -> str | None:
+        """The stable key of the employee known as `employee_id` (itself when not listed)."""
+        if not employee_id:
+            return None
+        person = self.by_employee_id.get(employee_id)
+        return person.key if person else employee_id
+
+
+def _day(value: str | None) -> date | None:
+    text = parse_date(value)
+    return date.fromisoformat(text) if text else None
+
+
+class _SyncCache:
+    """What one source instance fetched, keyed by the identity of its config mapping (every component
+    of a source gets the same mapping object). Kept for the last few instances only."""
+
+    def __init__(self, size: int = 4) -> None:
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[int, tuple[Mapping[str, Any], dict[str, Any]]] = OrderedDict()
+        self._size = size
+
+    def get(self, config: Mapping[str, Any], name: str, fetch: Any) -> Any:
+        with self._lock:  # one fetch at a time: the other streams wait for the result they also need
+            entry = self._entries.get(id(config))
+            if entry is None or entry[0] is not config:
+                entry = (config, {})
+                self._entries[id(config)] = entry
+                while len(self._entries) > self._size:
+                    self._entries.popitem(last=False)
+            values = entry[1]
+            if name not in values:
+                values[name] = fetch()
+            return values[name]
+
+
+_CACHE = _SyncCache()
+
+
+def _result(requester: HttpRequester) -> Any:
+    response = requester.send_request(stream_slice=StreamSlice(partition={}, cursor_slice={}))
+    if response is None:
+        return None
+    body = response.json()
+    return body.get("Result") if body.get("Status", 0) == 0 else None  # Status 10: no records
+
+
+def directory(config: Mapping[str, Any], employee_list: HttpRequester) -> Directory:
+    return _CACHE.get(config, "directory", lambda: Directory(list(_result(employee_list) or [])))
