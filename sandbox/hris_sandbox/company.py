@@ -238,6 +238,7 @@ class TimeOffRequest:
     updated_at: datetime
     kind: str = "create"  # "create" | "delete" (a request to cancel granted days, Sesame)
     cancels_key: int | None = None
+    deleted_at: datetime | None = None  # soft deletion (Sesame keeps deleted requests with `deletedAt`)
 
 
 @dataclass(slots=True)
@@ -304,6 +305,8 @@ class Employee:
     requests: list[TimeOffRequest] = field(default_factory=list)
     work_entries: list[WorkEntry] = field(default_factory=list)
     benefits: list[Benefit] = field(default_factory=list)
+    #: Departments the employee also belongs to besides `department_key` (Sesame allows several).
+    secondary_department_keys: list[int] = field(default_factory=list)
 
     @property
     def current(self) -> JobPeriod:
@@ -533,7 +536,16 @@ class Company:
         self._generate_requests(employee, rng)
         self._generate_work_entries(employee, rng, work_entry_days)
         self._generate_benefits(employee, rng)
+        self._generate_secondary_departments(employee)
         return employee
+
+    def _generate_secondary_departments(self, emp: Employee) -> None:
+        """About one employee in twelve also belongs to a second department. Drawn from its own
+        generator so that adding this did not change any other generated value."""
+        rng = random.Random(f"{self.seed}:{emp.key}:secondary-departments")
+        if len(self.departments) > 1 and rng.random() < 0.08:
+            others = [d.key for d in self.departments if d.key != emp.department_key]
+            emp.secondary_department_keys = [rng.choice(others)]
 
     def _key(self, kind: str, employee_key: int, index: int) -> int:
         """Stable per-employee object keys: employee key * 1000 + index (up to 999 objects each)."""
@@ -842,6 +854,13 @@ class Company:
             emp.requests = [r for r in emp.requests if r.key != request_key]
             self._touch()
 
+    def soft_delete_time_off_request(self, employee_key: int, request_key: int) -> TimeOffRequest:
+        """Soft delete: the request keeps existing with `deleted_at` set (Sesame's `deletedAt`)."""
+        with self.lock:
+            request = next(r for r in self.employees[employee_key].requests if r.key == request_key)
+            request.deleted_at = request.updated_at = self._touch()
+            return request
+
     def edit_work_entry(self, employee_key: int, entry_key: int, **changes: Any) -> WorkEntry:
         with self.lock:
             entry = next(w for w in self.employees[employee_key].work_entries if w.key == entry_key)
@@ -866,6 +885,7 @@ class Company:
             "add_time_off_request",
             "edit_time_off_request",
             "delete_time_off_request",
+            "soft_delete_time_off_request",
             "edit_work_entry",
             "delete_work_entry",
         }
