@@ -1,0 +1,634 @@
+"""The shared `Company` in Sesame HR's JSON shapes (``providers/sesame-hr.md`` sections 4 and 5).
+
+`SesameView.snapshot()` renders every collection once per `Company.version` and keeps each item's
+JSON encoding, so a page is a join of cached bytes: the sandbox serves thousands of requests a second
+and stays out of the benchmarks. Where the reference marks a fact [I]/[U], the choice is named in a
+comment; the ones a connector could depend on are options of the app (see the package docstring).
+
+How the neutral company becomes Sesame data:
+
+- ids are the company's UUIDs (`uid`); objects the company has no id for (assignations, calendars,
+  contracts, cancellation requests, compensation catalogue items) get UUIDv5s derived from them;
+- every timestamp is rendered in Europe/Madrid with its offset (``2024-05-10T17:02:11+02:00``);
+- employees: ``status`` is ``active`` for current and future staff, ``inactive`` for leavers; the
+  company's non-binary and unspecified genders both become ``no_response`` (Sesame has three values);
+- departments, offices and managers are separate assignation resources embedding full Employee
+  objects: one department assignation per current and secondary department, one office assignation,
+  a ``check`` and a ``vacation`` manager link (order 0) to the employee's manager and, when the
+  department head is someone else, a second ``vacation`` link (order 1) to the head;
+- the time-off type with category VACATION is a vacation configuration, the others absence types
+  (hour-based ones ``pickMode: by_time_range``); each request lists its business days in ``daysOff``
+  with that day's duration in seconds (absences by time range add ``startTime``/``endTime`` from 09:00);
+- request statuses: approved -> ``accepted``, pending -> ``pending``, declined -> ``rejected``; a
+  *cancelled* request is an accepted ``create`` request plus an accepted ``type: delete`` request for
+  the same days (Sesame's way to give granted days back) [I]; soft-deleted requests carry ``deletedAt``;
+- contracts: one per job-history period [I]; salaries: the company's salary rows (hourly rates are not
+  salaries in Sesame: they appear as the employee's ``pricePerHour``); allowances: a compensation
+  catalogue item per distinct monthly amount, assigned to employees whose allowance is current.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hris_sandbox.company import Company, Compensation, Employee, TimeOffRequest, TimeOffType
+
+MADRID = ZoneInfo("Europe/Madrid")
+GENDERS = {"male": "male", "female": "female"}  # non_binary, not_specified -> no_response
+WORK_STATUSES = ("online", "offline", "paused", "remote")
+ORIGINS = ("web", "app", "tablet")
+REQUEST_STATUS = {
+    "approved": "accepted",
+    "pending": "pending",
+    "declined": "rejected",
+    "cancelled": "accepted",
+}
+PAY_PERIODS = {"year": "yearly", "month": "monthly"}
+DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+VACATION_DAYS = 23  # maxDaysOff of the default vacation configuration [I]
+
+
+def ts(moment: datetime | None) -> str | None:
+    """``Y-m-dTH:i:sP`` in Europe/Madrid, e.g. ``2024-05-10T17:02:11+02:00``."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(MADRID).replace(microsecond=0).isoformat()
+
+
+def at(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=MADRID)
+
+
+def iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def number(amount: Decimal) -> int | float:
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+class Listing:
+    """One rendered collection: the items (for filtering) and their cached JSON encodings."""
+
+    def __init__(self, items: list[dict[str, Any]]) -> None:
+        self.items = items
+        self._encoded: list[bytes | None] = [None] * len(items)
+
+    def encoded(self, index: int) -> bytes:
+        cached = self._encoded[index]
+        if cached is None:
+            cached = json.dumps(self.items[index], ensure_ascii=False, separators=(",", ":")).encode()
+            self._encoded[index] = cached
+        return cached
+
+
+@dataclass
+class Snapshot:
+    """Every collection of one company version."""
+
+    version: int
+    company: dict[str, Any]
+    employees: Listing
+    employee_by_uid: dict[str, int]  # uid -> index in `employees`
+    departments: Listing
+    offices: Listing
+    department_assignations: Listing
+    office_assignations: Listing
+    managers: Listing
+    custom_fields: Listing
+    absence_types: Listing
+    vacation_configurations: Listing
+    vacation_requests: Listing
+    absence_requests: Listing
+    work_entries: Listing
+    compensations: Listing
+    contracts: dict[str, Listing] = field(default_factory=dict)  # employee uid -> contracts
+    salaries: dict[str, Listing] = field(default_factory=dict)
+    employee_compensations: dict[str, Listing] = field(default_factory=dict)
+    compensation_employees: dict[str, Listing] = field(default_factory=dict)  # catalogue id -> rows
+
+
+class SesameView:
+    """Renders a company as Sesame HR; `snapshot()` is cached per company version."""
+
+    def __init__(self, company: Company, deleted_requests_listed: bool = True) -> None:
+        self.company = company
+        self.deleted_requests_listed = deleted_requests_listed
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+
+    def snapshot(self) -> Snapshot:
+        with self._lock:
+            if self._snapshot is None or self._snapshot.version != self.company.version:
+                with self.company.lock:
+                    self._snapshot = self._render()
+            return self._snapshot
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _uid(self, *parts: object) -> str:
+        name = ":".join(str(p) for p in ("sesame", self.company.uid, *parts))
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+
+    def _company(self) -> dict[str, Any]:
+        c = self.company
+        return {
+            "id": c.uid,
+            "name": c.name,
+            "notificationEmail": f"rrhh@{c.subdomain}.example",
+            "language": "es-ES",
+            "createdAt": ts(c.created_at),
+            "updatedAt": ts(c.created_at + timedelta(days=30)),
+        }
+
+    # -- rendering ----------------------------------------------------------------------------
+    def _render(self) -> Snapshot:
+        c = self.company
+        company = self._company()
+        staff = c.employee_list()
+        by_key = {e.key: e for e in staff}
+        employees = [self._employee(e, company) for e in staff]
+        obj = {e.key: employees[i] for i, e in enumerate(staff)}
+        vacation_types = [t for t in c.time_off_types if t.category == "VACATION"]
+        absence_types = [t for t in c.time_off_types if t.category != "VACATION"]
+        configurations = {t.key: self._vacation_configuration(t, company) for t in vacation_types}
+        absences = {t.key: self._absence_type(t, company) for t in absence_types}
+        vacation_requests, absence_requests = self._requests(staff, obj, configurations, absences)
+        catalogue, assignments = self._compensation_catalogue(staff, company)
+        compensation_employees: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for rows in assignments.values():
+            for row in rows:
+                compensation_employees[row["compensationId"]].append(row)
+        return Snapshot(
+            version=c.version,
+            company=company,
+            employees=Listing(employees),
+            employee_by_uid={e["id"]: i for i, e in enumerate(employees)},
+            departments=Listing([{"id": d.uid, "name": d.name} for d in c.departments]),
+            offices=Listing([self._office(loc) for loc in c.locations]),
+            department_assignations=Listing(self._department_assignations(staff, obj)),
+            office_assignations=Listing(self._office_assignations(staff, obj)),
+            managers=Listing(self._managers(staff, obj, by_key)),
+            custom_fields=Listing(self._custom_fields(staff)),
+            absence_types=Listing(list(absences.values())),
+            vacation_configurations=Listing(list(configurations.values())),
+            vacation_requests=Listing(vacation_requests),
+            absence_requests=Listing(absence_requests),
+            work_entries=Listing(self._work_entries(staff, obj)),
+            compensations=Listing(catalogue),
+            contracts={e.uid: Listing(self._contracts(e)) for e in staff},
+            salaries={e.uid: Listing(self._salaries(e)) for e in staff},
+            employee_compensations={e.uid: Listing(assignments.get(e.uid, [])) for e in staff},
+            compensation_employees={k: Listing(v) for k, v in compensation_employees.items()},
+        )
+
+    def _employee(self, e: Employee, company: dict[str, Any]) -> dict[str, Any]:
+        as_of = self.company.as_of
+        spanish = e.nationality == "ES" or e.country == "ES"
+        digits = 10_000_000 + (e.key * 7_919_113) % 89_999_999
+        hourly = [x for x in e.compensations if x.kind == "hourly"]
+        return {
+            "id": e.uid,
+            "firstName": e.first_name,
+            "lastName": e.last_name,
+            "secondLastName": e.second_last_name,
+            "email": e.email,
+            "personalMail": e.personal_email,
+            "workStatus": "offline" if e.status(as_of) == "inactive" else WORK_STATUSES[e.key % 4],
+            "status": "inactive" if e.status(as_of) == "inactive" else "active",
+            "imageProfileURL": None
+            if e.key % 5 == 0
+            else f"https://sesame-v2-prod-companies.s3.eu-west-3.amazonaws.com/{self.company.subdomain}/{e.uid}.png",
+            "code": e.key,
+            "pin": 1000 + (e.key * 7_919) % 9000,
+            "phone": e.mobile,
+            "workPhone": e.work_phone,
+            "emergencyPhone": None,
+            "company": company,
+            "gender": GENDERS.get(e.gender, "no_response"),
+            "contractId": f"{self.company.subdomain.upper()}-{e.key}",
+            "nid": f"{digits}{DNI_LETTERS[digits % 23]}" if spanish else f"X{digits % 10_000_000:07d}L",
+            "identityNumberType": "dni" if spanish else "nie",
+            "ssn": f"28{digits:08d}{e.key % 100:02d}",
+            "pricePerHour": float(hourly[-1].amount) if hourly else None,
+            "accountNumber": f"ES76{digits:08d}{e.key:012d}",
+            "bic": "CAHMESMMXXX",
+            "dateOfBirth": iso(e.date_of_birth),
+            "customFields": [self._custom_field(name, value) for name, value in e.custom_fields.items()],
+            "createdAt": ts(e.created_at),
+            "updatedAt": ts(e.updated_at),
+            "children": e.key % 3,
+            "disability": 0,
+            "address": e.street,
+            "postalCode": e.postal_code,
+            "city": e.city,
+            "province": e.city if spanish else None,
+            "country": e.country,
+            "nationality": e.nationality,
+            "nationalities": [e.nationality] if e.nationality else [],
+            "maritalStatus": e.marital_status,  # free text in Sesame [U]
+            "description": "",
+            "salaryRange": None,
+            "studyLevel": None,
+            "professionalCategoryCode": None,
+            "professionalCategoryDescription": None,
+            "jobChargeId": self._uid("job-charge", e.job_title),
+            "jobChargeName": e.job_title,
+            "language": "es-ES" if spanish else "en-GB",
+        }
+
+    def _custom_field(self, name: str, value: Any = None) -> dict[str, Any]:
+        slug = "cf_" + "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_")
+        created = ts(self.company.created_at)
+        row = {
+            "id": self._uid("custom-field", name),
+            "companyId": self.company.uid,
+            "name": name,
+            "slug": slug,
+            "type": "text",
+            "createdAt": created,
+            "updatedAt": created,
+        }
+        if value is not None:
+            row["value"] = str(value)
+        return row
+
+    def _custom_fields(self, staff: list[Employee]) -> list[dict[str, Any]]:
+        names = sorted({name for e in staff for name in e.custom_fields})
+        return [self._custom_field(name) for name in names]
+
+    def _office(self, loc: Any) -> dict[str, Any]:
+        return {
+            "id": loc.uid,
+            "name": loc.name,
+            "address": f"{loc.street}, {loc.postal_code} {loc.city}",
+            "coordinates": {"latitude": loc.latitude, "longitude": loc.longitude},
+            "description": "",
+            "radio": 150,
+            "defaultEmployeesDateTimeZone": loc.timezone,
+            "isDeleted": False,
+        }
+
+    def _department_assignations(
+        self, staff: list[Employee], obj: dict[int, dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        rows = []
+        as_of = at(self.company.as_of, 18)
+        for e in staff:
+            primary_since = max(e.created_at, at(min(e.current.start, self.company.as_of)))
+            keys = [e.department_key, *(k for k in e.secondary_department_keys if k != e.department_key)]
+            for index, key in enumerate(keys):
+                dept = self.company.department(key)
+                # secondary memberships start after the primary one [I]
+                since = (
+                    primary_since if index == 0 else min(primary_since + timedelta(days=30 * index), as_of)
+                )
+                rows.append(
+                    {
+                        "id": self._uid("department-assignation", e.uid, dept.uid),
+                        "employee": obj[e.key],
+                        "department": {"id": dept.uid, "name": dept.name},
+                        "createdAt": ts(since),
+                        "updatedAt": ts(since),
+                    }
+                )
+        return rows
+
+    def _office_assignations(
+        self, staff: list[Employee], obj: dict[int, dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        rows = []
+        for e in staff:
+            office = self._office(self.company.location(e.location_key))
+            office.pop("defaultEmployeesDateTimeZone")
+            office.pop("isDeleted")
+            rows.append(
+                {
+                    "id": self._uid("office-assignation", e.uid, office["id"]),
+                    "employee": obj[e.key],
+                    "office": office,
+                    "createdAt": ts(e.created_at),
+                    "updatedAt": ts(e.created_at),
+                }
+            )
+        return rows
+
+    def _managers(
+        self, staff: list[Employee], obj: dict[int, dict[str, Any]], by_key: dict[int, Employee]
+    ) -> list[dict[str, Any]]:
+        rows = []
+
+        def link(e: Employee, manager: Employee, permission: str, order: int) -> dict[str, Any]:
+            since = ts(max(e.created_at, manager.created_at))
+            return {
+                "id": self._uid("manager", e.uid, permission, manager.uid),
+                "manager": obj[manager.key],
+                "employee": obj[e.key],
+                "permission": permission,
+                "order": order,
+                "createdAt": since,
+                "updatedAt": since,
+            }
+
+        for e in staff:
+            manager = by_key.get(e.manager_key) if e.manager_key else None
+            if manager is not None and manager.key != e.key:
+                rows.append(link(e, manager, "check", 0))
+                rows.append(link(e, manager, "vacation", 0))
+            heads = self.company.department(e.department_key).manager_keys
+            head = by_key.get(heads[0]) if heads else None
+            if head is not None and head.key != e.key and (manager is None or head.key != manager.key):
+                rows.append(link(e, head, "vacation", 1 if manager is not None else 0))
+        return rows
+
+    def _vacation_configuration(self, t: TimeOffType, company: dict[str, Any]) -> dict[str, Any]:
+        created = ts(self.company.created_at)
+        return {
+            "id": t.uid,
+            "name": t.name,
+            "employeeRequestEnabled": True,
+            "needsValidation": t.requires_approval,
+            "company": company,
+            "dayType": "business_day",
+            "maxDaysOff": VACATION_DAYS,
+            "isDefault": True,
+            "notAllowedDateRanges": [],
+            "creationDateNextYear": "12-01",
+            "createdAt": created,
+            "updatedAt": created,
+            "deletedAt": None,
+        }
+
+    def _absence_type(self, t: TimeOffType, company: dict[str, Any]) -> dict[str, Any]:
+        created = ts(self.company.created_at)
+        return {
+            "id": t.uid,
+            "name": t.name,
+            "needsValidation": t.requires_approval,
+            "company": company,
+            "createdAt": created,
+            "updatedAt": created,
+            "deletedAt": None,
+            "type": "private" if t.category == "SICK" else "normal",
+            "pickMode": "by_time_range" if t.unit == "hours" else "by_days",
+        }
+
+    def _days_off(self, r: TimeOffRequest, t: TimeOffType, with_times: bool) -> list[dict[str, Any]]:
+        days = [r.start + timedelta(days=i) for i in range((r.end - r.start).days + 1)]
+        days = [d for d in days if d.weekday() < 5] or [r.start]
+        total = int(r.hours * 3600)
+        per_day = total // len(days)
+        rows: list[dict[str, Any]] = []
+        for index, day in enumerate(days):
+            seconds = per_day if index < len(days) - 1 else total - per_day * (len(days) - 1)
+            row: dict[str, Any] = {"date": day.isoformat(), "seconds": seconds}
+            if with_times:
+                if t.unit == "hours":
+                    start = datetime.combine(day, time(9))
+                    row["startTime"] = "09:00"
+                    row["endTime"] = (start + timedelta(seconds=seconds)).strftime("%H:%M")
+                else:
+                    row["startTime"] = row["endTime"] = None
+            rows.append(row)
+        return rows
+
+    def _requests(
+        self,
+        staff: list[Employee],
+        obj: dict[int, dict[str, Any]],
+        configurations: dict[int, dict[str, Any]],
+        absences: dict[int, dict[str, Any]],
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        vacation: list[dict[str, Any]] = []
+        absence: list[dict[str, Any]] = []
+        for e in staff:
+            # Calendars: one per employee, year and type, listing the days granted (net of cancellations).
+            granted: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+            rendered: list[tuple[TimeOffRequest, TimeOffType, list[dict[str, Any]]]] = []
+            for r in e.requests:
+                t = self.company.time_off_type(r.type_key)
+                days = self._days_off(r, t, with_times=t.key in absences)
+                rendered.append((r, t, days))
+                if r.status == "approved" and r.kind == "create" and r.deleted_at is None:
+                    granted[(t.key, r.start.year)].extend(days)
+            for r, t, days in rendered:
+                if r.deleted_at is not None and not self.deleted_requests_listed:
+                    continue
+                calendar = self._calendar(e, obj, t, r.start.year, granted, configurations, absences)
+                target = vacation if t.key in configurations else absence
+                target.extend(self._request_rows(r, t, days, calendar, obj[e.key]))
+        return vacation, absence
+
+    def _calendar(
+        self,
+        e: Employee,
+        obj: dict[int, dict[str, Any]],
+        t: TimeOffType,
+        year: int,
+        granted: dict[tuple[int, int], list[dict[str, Any]]],
+        configurations: dict[int, dict[str, Any]],
+        absences: dict[int, dict[str, Any]],
+    ) -> dict[str, Any]:
+        created = ts(max(e.created_at, at(date(year, 1, 1), 0)))
+        days = [{"date": d["date"], "seconds": d["seconds"]} for d in granted.get((t.key, year), [])]
+        calendar: dict[str, Any] = {
+            "id": self._uid("calendar", e.uid, t.uid, year),
+            "employee": obj[e.key],
+            "daysOff": days,
+            "maxDaysOff": VACATION_DAYS if t.key in configurations else 0,
+            "year": year,
+        }
+        if t.key in configurations:
+            calendar["vacationConfiguration"] = configurations[t.key]
+        else:
+            calendar["absenceType"] = absences[t.key]
+        calendar.update({"createdAt": created, "updatedAt": created, "deletedAt": None})
+        return calendar
+
+    def _request_rows(
+        self,
+        r: TimeOffRequest,
+        t: TimeOffType,
+        days: list[dict[str, Any]],
+        calendar: dict[str, Any],
+        employee: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        key = "vacationCalendar" if "vacationConfiguration" in calendar else "absenceCalendar"
+        cancelled = r.status == "cancelled" and r.kind == "create"
+        decided = r.decided_at
+        row = {
+            "id": r.uid,
+            key: calendar,
+            "employee": employee,
+            "daysOff": days,
+            "status": REQUEST_STATUS.get(r.status, r.status),
+            "type": r.kind,
+            "comment": r.note or None,
+            "resolutionComment": r.approver_note or None,
+            "resolvedAt": ts(decided),
+            "createdAt": ts(r.requested_at),
+            # A cancellation is a request of its own; the granted request is left as it was [I].
+            "updatedAt": ts((decided or r.requested_at) if cancelled else r.updated_at),
+            "deletedAt": ts(r.deleted_at),
+        }
+        if not cancelled:
+            return [row]
+        asked = max((decided or r.requested_at) + timedelta(days=1), r.updated_at)
+        resolved = asked + timedelta(hours=2)
+        cancellation = {
+            **row,
+            "id": self._uid("cancellation", r.uid),
+            "type": "delete",
+            "status": "accepted",
+            "comment": None,
+            "resolutionComment": None,
+            "resolvedAt": ts(resolved),
+            "createdAt": ts(asked),
+            "updatedAt": ts(resolved),
+            "deletedAt": None,
+        }
+        return [row, cancellation]
+
+    def _work_entries(self, staff: list[Employee], obj: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+        rows = []
+        for e in staff:
+            for w in e.work_entries:
+                office = self.company.location(w.location_key) if w.location_key else None
+
+                def point(moment: datetime | None, w: Any = w, office: Any = office) -> dict[str, Any] | None:
+                    if moment is None:
+                        return None
+                    return {
+                        "origin": ORIGINS[w.key % len(ORIGINS)],
+                        "date": ts(moment),
+                        "coordinates": {"latitude": office.latitude, "longitude": office.longitude}
+                        if office
+                        else None,
+                        "officeId": office.uid if office else None,
+                    }
+
+                worked = (w.clock_out - w.clock_in).total_seconds() if w.clock_out else None
+                rows.append(
+                    {
+                        "id": w.uid,
+                        "workCheckTypeId": None,
+                        "employee": obj[e.key],
+                        "workEntryType": w.kind,
+                        "workEntryIn": point(w.clock_in),
+                        "workEntryOut": point(w.clock_out),
+                        "workedSeconds": worked,
+                        "createdAt": ts(w.created_at),
+                        "updatedAt": ts(w.updated_at),
+                        "deletedAt": ts(w.deleted_at),
+                    }
+                )
+        return rows
+
+    def _contracts(self, e: Employee) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": self._uid("contract", e.uid, index),
+                "startDate": iso(period.start),
+                "endDate": iso(period.end),
+                "code": f"{e.employee_number}-{index}",
+                "comment": None,
+            }
+            for index, period in enumerate(e.history, start=1)
+        ]
+
+    def _salaries(self, e: Employee) -> list[dict[str, Any]]:
+        rows = []
+        for c in e.compensations:
+            if c.kind != "salary":
+                continue
+            period = PAY_PERIODS.get(c.period, "yearly")
+            gross = int(c.amount.to_integral_value())  # the spec types grossSalary as an integer
+            monthly = gross if period == "monthly" else round(gross / max(c.payments_per_year, 1))
+            rows.append(
+                {
+                    "id": c.uid,
+                    "payPeriod": period,
+                    "currency": c.currency,
+                    "grossSalary": gross,
+                    "payments": c.payments_per_year,
+                    "contributionGroup": "02",
+                    "startDate": iso(c.start),
+                    "endDate": iso(c.end),
+                    "comments": c.note or None,
+                    "monthlyGrossSalary": monthly,
+                    "createdAt": ts(c.created_at),
+                    "updatedAt": ts(c.created_at),
+                }
+            )
+        return rows
+
+    def _compensation_catalogue(
+        self, staff: list[Employee], company: dict[str, Any]
+    ) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+        """Allowances as catalogue items (monthly amounts) and the employees' current assignments."""
+        as_of = self.company.as_of
+        catalogue: dict[str, dict[str, Any]] = {}
+        assignments: dict[str, list[dict[str, Any]]] = {}
+        created = ts(self.company.created_at)
+        for e in staff:
+            salary = self._current_salary(e)
+            for c in e.compensations:
+                if c.kind != "allowance":
+                    continue
+                monthly = (c.amount / 12).quantize(Decimal("0.01"))
+                item_id = self._uid("compensation", c.name, monthly, c.currency)
+                item = catalogue.setdefault(
+                    item_id,
+                    {
+                        "id": item_id,
+                        "companyId": company["id"],
+                        "name": c.name,
+                        "compensationType": "fixed",
+                        "quantity": number(monthly),
+                        "percentage": None,
+                        "period": "monthly",
+                        "currency": c.currency,
+                        "recurrence": 1,
+                        "status": "active",
+                        "origin": "payroll",
+                        "code": None,
+                        "comment": None,
+                        "createdAt": created,
+                        "updatedAt": created,
+                    },
+                )
+                if c.start <= as_of and (c.end is None or c.end >= as_of):
+                    assignments.setdefault(e.uid, []).append(self._assignment(c, item, salary))
+        return list(catalogue.values()), assignments
+
+    def _current_salary(self, e: Employee) -> Compensation | None:
+        as_of = self.company.as_of
+        current = [
+            c
+            for c in e.compensations
+            if c.kind == "salary" and c.start <= as_of and (c.end is None or c.end >= as_of)
+        ]
+        return current[-1] if current else None
+
+    def _assignment(
+        self, c: Compensation, item: dict[str, Any], salary: Compensation | None
+    ) -> dict[str, Any]:
+        return {
+            "id": c.uid,
+            "compensationId": item["id"],
+            "salaryId": salary.uid if salary else None,
+            "startDate": iso(c.start),
+            "endDate": iso(c.end),
+            "createdAt": ts(c.created_at),
+            "updatedAt": ts(c.created_at),
+            "compensation": item,
+        }
