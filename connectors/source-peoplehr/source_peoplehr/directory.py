@@ -88,8 +88,8 @@ class Directory:
                 Person(
                     employee_id=employee_id,
                     key=str(key).strip() if isinstance(key, str) and key.strip() else employee_id,
-                    start=_day(display(raw, "StartDate")),
-                    leaving=_day(display(raw, "LeavingDate")),
+                    start=as_date(display(raw, "StartDate")),
+                    leaving=as_date(display(raw, "LeavingDate")),
                     raw=raw,
                 )
             )
@@ -104,7 +104,8 @@ class Directory:
         return person.key if person else employee_id
 
 
-def _day(value: str | None) -> date | None:
+def as_date(value: Any) -> date | None:
+    """A `date` from anything `parse_date` reads, or None."""
     text = parse_date(value)
     return date.fromisoformat(text) if text else None
 

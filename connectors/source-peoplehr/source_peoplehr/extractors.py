@@ -25,7 +25,7 @@ from unified_hris.components.source import config_error
 from unified_hris.parsing import parse_date
 
 from source_peoplehr import areas as area_table
-from source_peoplehr.directory import Directory, Person, Window, directory
+from source_peoplehr.directory import Directory, Person, Window, as_date, directory
 from source_peoplehr.shapes import CONTEXT, missing_columns, translate
 
 
@@ -80,7 +80,7 @@ class AreaRows(RecordExtractor):
             if person is None or not window.overlaps(person.start, person.leaving):
                 continue
             if area_table.AREAS[area].windowed and not window.overlaps(
-                parse_date(shaped.get("StartDate")), parse_date(shaped.get("EndDate"))
+                as_date(shaped.get("StartDate")), as_date(shaped.get("EndDate"))
             ):
                 continue
             grouped[person.key].append((row, shaped))
