@@ -147,15 +147,17 @@ class SesameHRApp(ProviderApp):
     def connector_config(self, base_url: str) -> dict[str, Any]:
         years = self.company.years
         start = self.company.as_of.replace(year=self.company.as_of.year - years, day=1)
-        per_minute = 60 / self.limiter.window * self.limiter.limit if self.limiter else 600
-        return {
+        config = {
             "api_token": self.token,
             "region": "eu1",
             "base_url": base_url,
             "start_date": start.isoformat(),
-            # well under the sandbox's own limit, as the connector's default is under Sesame's
-            "requests_per_minute": max(1, int(per_minute * 0.6)),
         }
+        if self.limiter is not None:
+            # 60% of the sandbox's limit, as the connector's default (600) is 60% of Sesame's 1,000/minute
+            per_minute = 60 / self.limiter.window * self.limiter.limit
+            config["requests_per_minute"] = max(1, int(per_minute * 0.6))
+        return config
 
     def revoke(self, token: str) -> None:
         """Revoke a token, as an admin does under Settings -> Integrations -> API."""

@@ -56,6 +56,17 @@ DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 VACATION_DAYS = 23  # maxDaysOff of the default vacation configuration [I]
 
 
+def derived_id(company: Company, *parts: object) -> str:
+    """The UUIDv5 of an object the company has no id for (assignation, calendar, contract, ...)."""
+    name = ":".join(str(p) for p in ("sesame", company.uid, *parts))
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+
+
+def cancellation_id(company: Company, request: TimeOffRequest) -> str:
+    """The id of the ``type: delete`` request that gives a cancelled request's days back."""
+    return derived_id(company, "cancellation", request.uid)
+
+
 def ts(moment: datetime | None) -> str | None:
     """``Y-m-dTH:i:sP`` in Europe/Madrid, e.g. ``2024-05-10T17:02:11+02:00``."""
     if moment is None:
@@ -136,8 +147,7 @@ class SesameView:
 
     # -- helpers ------------------------------------------------------------------------------
     def _uid(self, *parts: object) -> str:
-        name = ":".join(str(p) for p in ("sesame", self.company.uid, *parts))
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+        return derived_id(self.company, *parts)
 
     def _company(self) -> dict[str, Any]:
         c = self.company
@@ -486,7 +496,7 @@ class SesameView:
         resolved = asked + timedelta(hours=2)
         cancellation = {
             **row,
-            "id": self._uid("cancellation", r.uid),
+            "id": cancellation_id(self.company, r),
             "type": "delete",
             "status": "accepted",
             "comment": None,

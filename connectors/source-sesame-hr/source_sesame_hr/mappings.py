@@ -1,0 +1,363 @@
+"""Sesame HR records -> unified records. One function per stream, `mapper(raw, ctx) -> fields`.
+
+Timestamps carry Europe/Madrid offsets and become UTC; dates stay calendar dates. Enum tables live in
+``enums.yaml``. Employees get their department, office and manager from the assignation listings that
+`joins.AssignationJoin` puts in the slice (``ctx.stream_slice.extra_fields["links"]``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+import yaml
+from unified_hris.enums import EnumTable, load_tables
+from unified_hris.mapping import MappingContext
+from unified_hris.parsing import (
+    clean_str,
+    parse_currency,
+    parse_date,
+    parse_datetime,
+    parse_decimal,
+    parse_money,
+)
+
+TABLES = load_tables(yaml.safe_load(resources.files(__package__).joinpath("enums.yaml").read_text("utf-8")))
+#: Sesame's clock times (``daysOff[].startTime``) carry no zone; the company's zone is assumed [I].
+LOCAL_TZ = "Europe/Madrid"
+PAYMENTS_PER_PERIOD = {"DAY": None, "WEEK": 52, "TWO_WEEKS": 26, "HALF_MONTH": 24, "MONTH": 12, "YEAR": 1}
+
+
+def _links(ctx: MappingContext, name: str) -> dict[str, list[dict[str, Any]]]:
+    extra = getattr(ctx.stream_slice, "extra_fields", None) or {}
+    links: dict[str, list[dict[str, Any]]] = (extra.get("links") or {}).get(name) or {}
+    return links
+
+
+def _by_age(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    """Oldest first (by ``createdAt`` in UTC), ties broken by the given keys: a stable choice."""
+    return sorted(
+        rows, key=lambda r: (parse_datetime(r.get("createdAt")) or "", *(str(r.get(k) or "") for k in keys))
+    )
+
+
+def _timestamps(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "remote_created_at": parse_datetime(raw.get("createdAt")),
+        "remote_updated_at": parse_datetime(raw.get("updatedAt")),
+    }
+
+
+def _deletion(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Sesame soft-deletes some objects and keeps them listed with ``deletedAt``."""
+    deleted_at = parse_datetime(raw.get("deletedAt"))
+    return {"remote_deleted_at": deleted_at, "is_deleted": True} if deleted_at else {}
+
+
+def _is_current(start: str | None, end: str | None) -> bool | None:
+    if start is None:
+        return None
+    today = date.today().isoformat()
+    return start <= today and (end is None or end >= today)
+
+
+# -- organisation ---------------------------------------------------------------------------------
+def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    rid = str(raw["id"])
+    departments = _by_age(_links(ctx, "department").get(rid, []), "department.id")
+    offices = _by_age(_links(ctx, "office").get(rid, []), "office.id")
+    managers = _links(ctx, "manager").get(rid, [])
+    status, status_raw = TABLES["employment_status"].pair(raw.get("status"))
+    gender, gender_raw = TABLES["gender"].pair(raw.get("gender"))
+    marital, marital_raw = TABLES["marital_status"].pair(clean_str(raw.get("maritalStatus")))
+    names = [clean_str(raw.get(k)) for k in ("firstName", "lastName", "secondLastName")]
+    address = {
+        "street_1": clean_str(raw.get("address")),
+        "city": clean_str(raw.get("city")),
+        "state": clean_str(raw.get("province")),
+        "postal_code": clean_str(raw.get("postalCode")),
+        "country": clean_str(raw.get("country")),
+    }
+    custom = {
+        str(f.get("name") or f.get("slug")): f.get("value")
+        for f in raw.get("customFields") or []
+        if f.get("name") or f.get("slug")
+    }
+    nationality = clean_str(raw.get("nationality"))
+    return {
+        "remote_id": rid,
+        "employee_number": clean_str(raw.get("code")),
+        "first_name": names[0],
+        "last_name": names[1],
+        "display_full_name": " ".join(n for n in names if n) or None,
+        "work_email": clean_str(raw.get("email")),
+        "personal_email": clean_str(raw.get("personalMail")),
+        "mobile_phone_number": clean_str(raw.get("phone")),
+        "work_phone_number": clean_str(raw.get("workPhone")),
+        "job_title": clean_str(raw.get("jobChargeName")),
+        "department_id": ctx.ref("department", departments[0].get("department.id")) if departments else None,
+        "group_ids": ctx.refs("department", [d.get("department.id") for d in departments]),
+        "manager_id": ctx.ref("employee", _manager(managers)),
+        "work_location_id": ctx.ref("location", offices[0].get("office.id")) if offices else None,
+        "employment_status": status,
+        "employment_status_raw": status_raw,
+        "gender": gender,
+        "gender_raw": gender_raw,
+        "marital_status": marital,
+        "marital_status_raw": marital_raw,
+        "nationality": nationality.upper() if nationality and len(nationality) == 2 else None,
+        "nationality_raw": nationality,
+        "date_of_birth": parse_date(raw.get("dateOfBirth")),
+        "avatar_url": clean_str(raw.get("imageProfileURL")),
+        "home_address": address if any(address.values()) else None,
+        "custom_fields": custom or None,
+        **_timestamps(raw),
+    }
+
+
+def _manager(links: list[dict[str, Any]]) -> str | None:
+    """The first ``check`` manager (lowest ``order``, then the oldest link); else the first ``vacation`` one."""
+    for permission in ("check", "vacation"):
+        rows = [r for r in links if r.get("permission") == permission and r.get("manager.id")]
+        if rows:
+            rows.sort(key=lambda r: (int(r.get("order") or 0), parse_datetime(r.get("createdAt")) or ""))
+            return str(rows[0]["manager.id"])
+    return None
+
+
+def department(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    rid = str(raw["id"])
+    members = sorted(
+        {str(m["employee.id"]) for m in _links(ctx, "member").get(rid, []) if m.get("employee.id")}
+    )
+    return {
+        "remote_id": rid,
+        "name": clean_str(raw.get("name")),
+        "type": "DEPARTMENT",
+        "type_raw": None,
+        "member_ids": ctx.refs("employee", members),
+    }
+
+
+def location(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    coordinates = raw.get("coordinates") or {}
+    address = clean_str(raw.get("address"))
+    deleted = raw.get("isDeleted")
+    return {
+        "remote_id": str(raw["id"]),
+        "name": clean_str(raw.get("name")),
+        "type": "OFFICE",
+        "type_raw": None,
+        "address": {"raw": address} if address else None,
+        "latitude": parse_decimal(coordinates.get("latitude")),
+        "longitude": parse_decimal(coordinates.get("longitude")),
+        "timezone": clean_str(raw.get("defaultEmployeesDateTimeZone")),
+        "is_active": None if deleted is None else not deleted,
+    }
+
+
+# -- time off -------------------------------------------------------------------------------------
+def _absence_category(name: str | None, ctx: MappingContext) -> tuple[str | None, str | None]:
+    overrides = ctx.config.get("time_off_categories") or {}
+    if overrides and name:
+        chosen = EnumTable(overrides, default=None)(name)
+        if chosen:
+            return chosen, name
+    return TABLES["absence_category"].pair(name)
+
+
+def time_off_type(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    vacation = "pickMode" not in raw and ctx.stream_slice.get("kind") != "absence-types"
+    name = clean_str(raw.get("name"))
+    if vacation:
+        category, category_raw, unit, exact = "VACATION", "vacation", "DAYS", False
+    else:
+        category, category_raw = _absence_category(name, ctx)
+        unit = TABLES["pick_mode_unit"](raw.get("pickMode"))
+        exact = raw.get("pickMode") == "by_time_range"
+    return {
+        "remote_id": str(raw["id"]),
+        "name": name,
+        "category": category,
+        "category_raw": category_raw,
+        "unit": unit,
+        "unit_raw": "vacation" if vacation else clean_str(raw.get("pickMode")),
+        "exact_times_supported": exact,
+        "requires_approval": raw.get("needsValidation"),
+        "is_active": raw.get("deletedAt") is None,
+        **_timestamps(raw),
+    }
+
+
+def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    """A vacation or absence day-off request.
+
+    ``type: create`` asks for days; ``type: delete`` asks to give granted days back, so an accepted
+    one is CANCELLED (its days are no longer taken) and a pending or rejected one is OTHER; a request
+    with ``deletedAt`` is DELETED. ``status_raw`` is ``"{type}:{status}"``. Amounts are positive.
+    """
+    vacation = "vacationCalendar" in raw or ctx.stream_slice.get("kind") == "vacation"
+    calendar = raw.get("vacationCalendar" if vacation else "absenceCalendar") or {}
+    kind = (
+        raw.get("vacationConfiguration" if vacation else "absenceType")
+        or calendar.get("vacationConfiguration" if vacation else "absenceType")
+        or {}
+    )
+    days = sorted((d for d in raw.get("daysOff") or [] if d.get("date")), key=lambda d: str(d["date"]))
+    seconds = sum(int(d.get("seconds") or 0) for d in days)
+    request_type, status_value = raw.get("type") or "create", raw.get("status")
+    if raw.get("deletedAt"):
+        status = "DELETED"
+    elif request_type == "delete":
+        status = TABLES["cancellation_status"](status_value)
+    else:
+        status = TABLES["request_status"](status_value)
+    name = clean_str(kind.get("name"))
+    if vacation:
+        category, category_raw, unit = "VACATION", "vacation", "DAYS"
+    else:
+        category, category_raw = _absence_category(name, ctx)
+        unit = TABLES["pick_mode_unit"](kind.get("pickMode")) or "DAYS"
+    hours = Decimal(seconds) / 3600
+    first, last = (days[0], days[-1]) if days else ({}, {})
+    start_time = _clock(first.get("date"), first.get("startTime"))
+    end_time = _clock(last.get("date"), last.get("endTime"))
+    employee = raw.get("employee") or calendar.get("employee") or {}
+    return {
+        "remote_id": str(raw["id"]),
+        "employee_id": ctx.ref("employee", employee.get("id")),
+        "status": status,
+        "status_raw": f"{request_type}:{status_value}" if status_value else request_type,
+        "type_id": ctx.ref("time_off_type", kind.get("id")),
+        "type_name": name,
+        "category": category,
+        "category_raw": category_raw,
+        "start_date": parse_date(first.get("date")),
+        "end_date": parse_date(last.get("date")),
+        "start_time": start_time,
+        "end_time": end_time,
+        "day_part": "CUSTOM" if start_time or end_time else None,
+        "day_part_raw": f"{first.get('startTime')}-{last.get('endTime')}" if start_time or end_time else None,
+        "amount": parse_decimal(len(days)) if unit == "DAYS" else parse_decimal(hours),
+        "unit": unit,
+        "amount_hours": parse_decimal(hours),
+        "employee_note": clean_str(raw.get("comment")),
+        "approver_note": clean_str(raw.get("resolutionComment")),
+        "requested_at": parse_datetime(raw.get("createdAt")),
+        "decided_at": parse_datetime(raw.get("resolvedAt")),
+        **_timestamps(raw),
+        **_deletion(raw),
+    }
+
+
+def _clock(day: Any, clock: Any) -> str | None:
+    if not day or not clock:
+        return None
+    return parse_datetime(f"{day}T{clock}", tz=LOCAL_TZ)
+
+
+# -- pay and contracts ----------------------------------------------------------------------------
+def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    """A salary (``/contract/v1/salaries``) or a compensation assigned to the employee."""
+    if "compensation" in raw:
+        return _assigned_compensation(raw, ctx)
+    period, period_raw = TABLES["pay_period"].pair(raw.get("payPeriod"))
+    payments = raw.get("payments")
+    frequency, frequency_raw = TABLES["payments_frequency"].pair(payments)
+    amount = parse_money(raw.get("grossSalary"))
+    start, end = parse_date(raw.get("startDate")), parse_date(raw.get("endDate"))
+    if period == "MONTH" and isinstance(payments, int) and payments > 0:
+        per_year: int | None = payments  # 14 monthly payments make 14 x the monthly amount a year
+    else:
+        per_year = PAYMENTS_PER_PERIOD.get(period or "")
+    return {
+        "remote_id": str(raw["id"]),
+        "employee_id": ctx.ref("employee", ctx.stream_slice.get("employee_id")),
+        "type": "BASE_SALARY",
+        "type_raw": "salary",
+        "amount": amount,
+        "currency": parse_currency(raw.get("currency")),
+        "currency_raw": clean_str(raw.get("currency")),
+        "pay_period": period,
+        "pay_period_raw": period_raw,
+        "pay_frequency": frequency,
+        "pay_frequency_raw": frequency_raw,
+        "payments_per_year": payments if isinstance(payments, int) else None,
+        "effective_date": start,
+        "end_date": end,
+        "is_current": _is_current(start, end),
+        "annualized_amount": parse_money(Decimal(amount) * per_year) if amount and per_year else None,
+        "note": clean_str(raw.get("comments")),
+        **_timestamps(raw),
+    }
+
+
+def _assigned_compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    item = raw.get("compensation") or {}
+    kind, kind_raw = TABLES["compensation_type"].pair(item.get("compensationType"))
+    period, period_raw = TABLES["pay_period"].pair(item.get("period"))
+    frequency, frequency_raw = TABLES["period_frequency"].pair(item.get("period"))
+    per_year = PAYMENTS_PER_PERIOD.get(period or "")
+    amount = parse_money(item.get("quantity"))
+    percentage = parse_decimal(item.get("percentage"))
+    notes = [
+        f"{percentage}% of gross salary" if percentage and not amount else None,
+        clean_str(item.get("comment")),
+    ]
+    start, end = parse_date(raw.get("startDate")), parse_date(raw.get("endDate"))
+    return {
+        "remote_id": str(raw["id"]),
+        "employee_id": ctx.ref("employee", ctx.stream_slice.get("employee_id")),
+        "employment_id": None,
+        "type": kind,
+        "type_raw": kind_raw,
+        "name": clean_str(item.get("name")),
+        "amount": amount,
+        "currency": parse_currency(item.get("currency")),
+        "currency_raw": clean_str(item.get("currency")),
+        "pay_period": period,
+        "pay_period_raw": period_raw,
+        "pay_frequency": frequency,
+        "pay_frequency_raw": frequency_raw,
+        "payments_per_year": per_year,
+        "effective_date": start,
+        "end_date": end,
+        "is_current": _is_current(start, end),
+        "annualized_amount": parse_money(Decimal(amount) * per_year) if amount and per_year else None,
+        "note": "; ".join(n for n in notes if n) or None,
+        **_timestamps(raw),
+    }
+
+
+def employment(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    start, end = parse_date(raw.get("startDate")), parse_date(raw.get("endDate"))
+    return {
+        "remote_id": str(raw["id"]),
+        "employee_id": ctx.ref("employee", ctx.stream_slice.get("employee_id")),
+        "effective_date": start,
+        "end_date": end,
+        "is_current": _is_current(start, end),
+    }
+
+
+# -- time tracking --------------------------------------------------------------------------------
+def work_entry(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    clock_in, clock_out = raw.get("workEntryIn") or {}, raw.get("workEntryOut") or {}
+    kind, kind_raw = TABLES["work_entry_type"].pair(raw.get("workEntryType"))
+    worked = parse_decimal(raw.get("workedSeconds"))
+    return {
+        "remote_id": str(raw["id"]),
+        "employee_id": ctx.ref("employee", (raw.get("employee") or {}).get("id")),
+        "type": kind,
+        "type_raw": kind_raw,
+        "clock_in": parse_datetime(clock_in.get("date")),
+        "clock_out": parse_datetime(clock_out.get("date")),
+        "worked_seconds": int(Decimal(worked)) if worked is not None else None,
+        "location_id": ctx.ref("location", clock_in.get("officeId")),
+        "origin_raw": clean_str(clock_in.get("origin")),
+        **_timestamps(raw),
+        **_deletion(raw),
+    }
