@@ -1,0 +1,65 @@
+"""The Sage HR source: the declarative manifest plus the hooks it cannot express."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    DeclarativeStream as DeclarativeStreamModel,
+)
+from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
+from unified_hris.components import ChangeDetectionCursor, UnifiedDeclarativeSource, config_error
+from unified_hris.components.source import UnifiedComponentFactory
+from unified_hris.schemas import enum_fields
+
+from source_sage_hr import config as sage_config
+from source_sage_hr.terminations import STATE_KEY, EmployeesCursor, TerminationMemo
+
+EMPLOYEES = "employees"
+
+
+class SageComponentFactory(UnifiedComponentFactory):
+    """Gives the ``employees`` stream's cursor and its extractor one shared `TerminationMemo`, loaded
+    from that stream's state (custom components receive it as the ``termination_memo`` argument)."""
+
+    _termination_memo: TerminationMemo | None = None
+
+    @property
+    def termination_memo(self) -> TerminationMemo:
+        if self._termination_memo is None:
+            state = self._connector_state_manager.get_stream_state(EMPLOYEES, None) or {}
+            self._termination_memo = TerminationMemo(state.get(STATE_KEY))
+        return self._termination_memo
+
+    def _build_concurrent_cursor(
+        self, model: DeclarativeStreamModel, stream_slicer: Any, config: Mapping[str, Any]
+    ) -> Cursor:
+        cursor = super()._build_concurrent_cursor(model, stream_slicer, config)
+        if model.name == EMPLOYEES and type(cursor) is ChangeDetectionCursor:
+            cursor.__class__ = EmployeesCursor  # same object, plus the memo in its state
+            cursor.memo = self.termination_memo  # type: ignore[attr-defined]
+        return cursor
+
+    def create_custom_component(self, model: Any, config: Mapping[str, Any], **kwargs: Any) -> Any:
+        kwargs.setdefault("termination_memo", self.termination_memo)
+        return super().create_custom_component(model, config, **kwargs)
+
+
+class SourceSageHR(UnifiedDeclarativeSource):
+    def __init__(self, catalog: Any = None, config: Any = None, state: Any = None, **kwargs: Any) -> None:
+        normalised = sage_config.normalise_config(config) if isinstance(config, Mapping) else config
+        super().__init__(catalog=catalog, config=normalised, state=state, **kwargs)
+        self._constructor.__class__ = SageComponentFactory
+        self._constructor._init_mappings()  # rebind the constructor table to the subclass's methods
+
+    def validate_config(self, config: Mapping[str, Any]) -> None:
+        sage_config.validate(config)
+        categories = config.get("policy_categories") or {}
+        allowed = set(enum_fields("time_off_types")["category"])
+        for name, category in categories.items() if isinstance(categories, Mapping) else ():
+            if category not in allowed:
+                raise config_error(
+                    "policy_categories",
+                    f"{name!r} maps to {category!r}; use one of {', '.join(sorted(allowed))}.",
+                )

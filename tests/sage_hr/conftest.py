@@ -1,0 +1,36 @@
+"""Fixtures of the Sage HR tests: a sandbox per test module and the connector's console script."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hris_sandbox import Company, SandboxServer
+from hris_sandbox.providers import create_app
+
+#: The installed console script, next to this interpreter (so the tests need no activated venv).
+CONNECTOR = str(Path(sys.executable).with_name("source-sage-hr"))
+AS_OF = date(2026, 3, 18)
+
+
+def sage_sandbox(
+    employees: int = 60, seed: int = 11, as_of: date | None = AS_OF, **options: object
+) -> SandboxServer:
+    return SandboxServer(
+        create_app("sage-hr", Company.generate(employees, seed=seed, as_of=as_of), **options)
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Markers the CDK's standard suite applies (its image tests need Docker and are not collected)."""
+    config.addinivalue_line("markers", "image_tests: CDK standard tests that build a Docker image")
+    config.addinivalue_line("markers", "requires_creds: CDK standard scenarios that need secrets")
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[SandboxServer]:
+    with sage_sandbox() as server:
+        yield server

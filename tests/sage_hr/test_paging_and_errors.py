@@ -1,0 +1,277 @@
+"""Paging, merging and error handling of the connector, in process against ``requests-mock``."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from datetime import date, timedelta
+
+import pytest
+import requests_mock
+from source_sage_hr.source import SourceSageHR
+
+from .helpers import BASE, CONFIG, calls, final_state, paged, records, run_read
+
+TEAMS = [{"id": i, "name": f"Team {i}", "manager_ids": [1], "employee_ids": [1, 2]} for i in range(1, 121)]
+
+
+def employee(key: int, **extra: object) -> dict[str, object]:
+    return {
+        "id": key,
+        "email": f"e{key}@acme.example",
+        "first_name": f"First{key}",
+        "last_name": "Berg",
+        "employment_start_date": "2022-09-12",
+        "team_id": 14,
+        "position": "Support Lead",
+        "employment_status": "Full-time",
+        **extra,
+    }
+
+
+def leaver(key: int, **extra: object) -> dict[str, object]:
+    return {"id": key, "termination_date": "2025-03-29", "first_name": "Ida", "last_name": "Lund", **extra}
+
+
+def custom_fields(value: str) -> dict[str, object]:
+    return {
+        "data": [
+            {
+                "id": 7,
+                "label": "T-shirt size",
+                "type": "CustomDropdownField",
+                "value": value,
+                "options": ["S", "L"],
+            },
+            {
+                "id": 8,
+                "label": "Languages",
+                "type": "CustomTags",
+                "value": ["English", "Latvian"],
+                "options": None,
+            },
+        ]
+    }
+
+
+def test_follows_next_page_and_never_asks_past_the_last_page():
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/teams", json=paged(TEAMS))
+        output = run_read(CONFIG, "departments")
+        assert len(records(output, "departments")) == 120
+        assert [q.get("page") for q in calls(m, "/teams")] == [None, ["2"], ["3"]]
+
+
+def test_a_list_without_meta_is_one_page_and_a_non_advancing_next_page_stops():
+    with requests_mock.Mocker() as m:
+        m.get(
+            f"{BASE}/leave-management/policies", json={"data": [{"id": 1, "name": "Holiday", "unit": "days"}]}
+        )
+        m.get(
+            f"{BASE}/teams",
+            json={"data": TEAMS[:2], "meta": {"current_page": 1, "next_page": 1, "per_page": 50}},
+        )
+        output = run_read(CONFIG, "time_off_types", "departments")
+        assert len(records(output, "time_off_types")) == 1 and len(records(output, "departments")) == 2
+        assert len(calls(m, "/leave-management/policies")) == 1 and len(calls(m, "/teams")) == 1
+
+
+def mock_people(m: requests_mock.Mocker, leaver_entry: dict[str, object]) -> None:
+    m.get(f"{BASE}/employees", json=paged([employee(1), employee(2, reports_to_employee_id=1)]))
+    m.get(f"{BASE}/terminated-employees", json=paged([leaver_entry]))
+    m.get(
+        f"{BASE}/terminated-employees/9",
+        json={"data": {**leaver_entry, "termination": {"reason": "Redundancy", "comments": "Team closed"}}},
+    )
+    m.get(
+        f"{BASE}/termination-reasons",
+        json=paged([{"id": 3, "name": "Redundancy", "code": None, "type": "involuntary"}]),
+    )
+    for key in (1, 2, 9):
+        m.get(f"{BASE}/employees/{key}/custom-fields", json=custom_fields("L"))
+
+
+def test_employees_merge_both_lists_with_termination_reason_and_custom_fields():
+    with requests_mock.Mocker() as m:
+        mock_people(m, leaver(9))
+        people = {r["remote_id"]: r for r in records(run_read(CONFIG, "employees"), "employees")}
+    assert set(people) == {"1", "2", "9"}
+    assert people["1"]["employment_status"] == "ACTIVE" and people["1"]["time_type"] == "FULL_TIME"
+    assert people["2"]["manager_id"] == "sage_hr:acme:employee:1"
+    gone = people["9"]
+    assert (gone["employment_status"], gone["termination_date"]) == ("INACTIVE", "2025-03-29")
+    assert (gone["termination_reason"], gone["termination_type"], gone["termination_type_raw"]) == (
+        "Redundancy",
+        "INVOLUNTARY",
+        "involuntary",
+    )
+    assert people["1"]["custom_fields"] == {"T-shirt size": "L", "Languages": ["English", "Latvian"]}
+
+
+def test_termination_details_are_fetched_once_then_only_when_the_leaver_changes():
+    with requests_mock.Mocker() as m:
+        mock_people(m, leaver(9))
+        first = run_read(CONFIG, "employees")
+        assert len(calls(m, "/terminated-employees/9")) == 1 and len(calls(m, "/termination-reasons")) == 1
+        second = run_read(CONFIG, "employees", state=final_state(first))
+        assert records(second, "employees") == []
+        assert len(calls(m, "/terminated-employees/9")) == 1, "an unchanged leaver costs no detail call"
+        mock_people(m, leaver(9, last_name="Lund-Berg"))
+        third = run_read(CONFIG, "employees", state=final_state(second))
+        assert len(calls(m, "/terminated-employees/9")) == 2
+        assert [(r["remote_id"], r["termination_reason"]) for r in records(third, "employees")] == [
+            ("9", "Redundancy")
+        ]
+
+
+def test_custom_fields_cost_nothing_when_switched_off():
+    with requests_mock.Mocker() as m:
+        mock_people(m, leaver(9))
+        output = run_read({**CONFIG, "include_custom_fields": False}, "employees")
+        assert all("custom_fields" not in r for r in records(output, "employees"))
+        assert not [r for r in m.request_history if r.path.endswith("/custom-fields")]
+
+
+def test_an_employee_deleted_during_the_sync_is_skipped_with_a_log_line():
+    with requests_mock.Mocker() as m:
+        mock_people(m, leaver(9))
+        m.get(
+            f"{BASE}/employees/2/custom-fields",
+            status_code=404,
+            json={"error_code": "not_found", "errors": []},
+        )
+        m.get(
+            f"{BASE}/employees/1/compensations",
+            status_code=404,
+            json={"error_code": "not_found", "errors": []},
+        )
+        m.get(
+            f"{BASE}/employees/2/compensations",
+            json=paged(
+                [
+                    {
+                        "start_date": "2024-01-01",
+                        "end_date": None,
+                        "currency": "GBP",
+                        "amount": 3500,
+                        "period": "monthly",
+                        "comment": "",
+                        "category": "Salary",
+                    }
+                ]
+            ),
+        )
+        m.get(f"{BASE}/employees/9/compensations", json=paged([]))
+        output = run_read(CONFIG, "employees", "compensations")
+    assert {r["remote_id"] for r in records(output, "employees")} == {"1", "9"}
+    assert [r["remote_id"] for r in records(output, "compensations")] == ["2:Salary:2024-01-01"]
+    logs = [m.log.message for m in output.logs]
+    assert any("employees/1/compensations" in line and "404" in line for line in logs)
+    assert any("custom fields of employee 2" in line for line in logs)
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_key_fails_check_with_what_to_do(status):
+    with requests_mock.Mocker() as m:
+        m.get(
+            f"{BASE}/teams",
+            status_code=status,
+            json={"error_code": "unauthorized", "errors": ["Invalid token"]},
+        )
+        result = SourceSageHR(config=CONFIG).check(logging.getLogger("test"), CONFIG)
+    assert result.status.value == "FAILED"
+    assert "Settings > Integrations > API" in result.message and "lost admin rights" in result.message
+    assert CONFIG["api_key"] not in result.message
+    assert len(m.request_history) == 1, "a refused key is not retried"
+
+
+def test_an_unknown_subdomain_fails_with_what_to_enter():
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/teams", status_code=404, json={"error_code": "not_found", "errors": []})
+        output = run_read(CONFIG, "departments", fails=True)
+    errors = [e.trace.error for e in output.errors]
+    assert any(
+        "no Sage HR company uses this subdomain (acme)" in e.message
+        and e.failure_type.value == "config_error"
+        for e in errors
+    ), [e.message for e in errors]
+
+
+def test_server_errors_and_pages_without_data_are_retried():
+    with requests_mock.Mocker() as m:
+        m.get(
+            f"{BASE}/teams",
+            [
+                {"status_code": 502, "text": "<html>Bad gateway</html>"},
+                {"status_code": 200, "text": "<!DOCTYPE html><html>Maintenance</html>"},
+                {"status_code": 200, "json": paged(TEAMS[:3])},
+            ],
+        )
+        output = run_read(CONFIG, "departments")
+    assert len(records(output, "departments")) == 3 and len(calls(m, "/teams")) == 3
+
+
+def test_429_waits_as_long_as_retry_after_says():
+    with requests_mock.Mocker() as m:
+        m.get(
+            f"{BASE}/teams",
+            [
+                {
+                    "status_code": 429,
+                    "headers": {"Retry-After": "2"},
+                    "json": {"error_code": "too_many_requests", "errors": []},
+                },
+                {"status_code": 200, "json": paged(TEAMS[:1])},
+            ],
+        )
+        started = time.monotonic()
+        output = run_read(CONFIG, "departments")
+    assert len(records(output, "departments")) == 1 and len(calls(m, "/teams")) == 2
+    assert time.monotonic() - started >= 2, "the retry came before Retry-After allowed it"
+
+
+def test_any_other_refusal_fails_the_sync_with_the_providers_message():
+    with requests_mock.Mocker() as m:
+        m.get(
+            f"{BASE}/leave-management/requests",
+            status_code=422,
+            json={
+                "error_code": "validation_failed",
+                "errors": ["Days between from date and to date must be less than 65"],
+            },
+        )
+        output = run_read(CONFIG, "time_off_requests", fails=True)
+    messages = [e.trace.error.message for e in output.errors]
+    assert any("validation_failed" in m and "must be less than 65" in m for m in messages), messages
+
+
+def test_leave_requests_are_walked_in_contiguous_windows_under_65_days():
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/leave-management/requests", json=paged([]))
+        run_read({**CONFIG, "start_date": "2025-01-01", "future_horizon_days": 100}, "time_off_requests")
+        windows = sorted(
+            (date.fromisoformat(q["from"][0]), date.fromisoformat(q["to"][0]))
+            for q in calls(m, "/leave-management/requests")
+        )
+    assert windows[0][0] == date(2025, 1, 1)
+    assert windows[-1][1] == date.today() + timedelta(days=100)
+    assert all(0 <= (hi - lo).days < 65 for lo, hi in windows)
+    assert all(b[0] == a[1] + timedelta(days=1) for a, b in itertools.pairwise(windows)), "gaps or overlaps"
+
+
+def test_a_request_in_two_windows_is_emitted_once():
+    spanning = {
+        "id": 77,
+        "status_code": "approved",
+        "policy_id": 1,
+        "employee_id": 1,
+        "start_date": "2026-02-25",
+        "end_date": "2026-03-06",
+        "hours": 60,
+    }
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/leave-management/requests", json=paged([spanning]))
+        output = run_read({**CONFIG, "start_date": "2026-01-01"}, "time_off_requests")
+        assert len(calls(m, "/leave-management/requests")) > 1
+    assert [r["remote_id"] for r in records(output, "time_off_requests")] == ["77"]
