@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conformance.runner import ConnectorRunner
@@ -14,7 +15,7 @@ from hris_sandbox import Company, SandboxServer
 from hris_sandbox.providers import create_app
 
 BIN = str(Path(sys.executable).parent)
-AS_OF = date(2026, 3, 2)
+AS_OF = date.today()  # the connector reads 'today' from the clock too
 
 
 def runner() -> ConnectorRunner:
@@ -38,3 +39,17 @@ def sandbox() -> Iterator[SandboxServer]:
     server = serve()
     yield server
     server.stop()
+
+
+def fanned_out(company: Company, start_date: str, last_sync: date | None = None) -> int:
+    """How many employees the documented rule gives per-employee calls (``directory.needs_read``):
+    employed at some point between `start_date` and a year ahead, and, on an incremental sync, not a
+    leaver whose leaving date is more than 31 days before the last complete sync."""
+    start, horizon = date.fromisoformat(start_date), date.today() + timedelta(days=366)
+
+    def needs(e: Any) -> bool:
+        if (e.termination_date and e.termination_date < start) or e.start_date > horizon:
+            return False
+        return not (last_sync and e.termination_date and e.termination_date < last_sync - timedelta(days=31))
+
+    return sum(needs(e) for e in company.employee_list())

@@ -1,0 +1,175 @@
+"""End-to-end syncs against the sandbox through the console script: the incremental call budget,
+renamed and deleted employees, saved queries, a key without an area, and faults."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+import requests
+from conformance.runner import RunResult
+from hris_sandbox import Fault, SandboxServer
+from hris_sandbox.providers.peoplehr import API_KEY
+
+from .conftest import fanned_out, runner, serve
+
+pytestmark = pytest.mark.slow
+PER_EMPLOYEE = ("POST /Holiday", "POST /Absence", "POST /Salary", "POST /Benefit")
+
+
+@dataclass
+class Journey:
+    server: SandboxServer
+    config: dict[str, Any]
+    first: RunResult
+    first_calls: dict[str, int]
+    second: RunResult
+    second_calls: dict[str, int]
+    after: RunResult
+    renamed: Any
+    deleted: Any
+    everyone: int  # employees with per-employee calls on a full sync (the README's W)
+    unsettled: int  # the same on the next incremental sync (W - S)
+
+
+def calls(server: SandboxServer) -> dict[str, int]:
+    counted = server.log.by_route()
+    server.log.clear()
+    return counted
+
+
+@pytest.fixture(scope="module")
+def journey() -> Iterator[Journey]:
+    server = serve(employees=40, seed=11)
+    company = server.app.company
+    config = server.app.connector_config(server.url)
+    everyone = fanned_out(company, config["start_date"])
+    unsettled = fanned_out(company, config["start_date"], last_sync=date.today())
+    run = runner()
+    first = run.read(config).raise_on_failure()
+    first_calls = calls(server)
+    second = run.read(config, state=first.final_state()).raise_on_failure()
+    second_calls = calls(server)
+    managers = {e.manager_key for e in company.employee_list()}
+    active = [
+        e
+        for e in company.employee_list()
+        if e.status(company.as_of) == "active" and e.requests and e.key not in managers
+    ]
+    renamed, deleted = active[0], active[1]
+    answer = requests.post(
+        f"{server.url}/Employee",
+        json={
+            "APIKey": API_KEY,
+            "Action": "UpdateEmployeeId",
+            "OldEmployeeId": server.app.employee_id(renamed),
+            "NewEmployeeId": "RENAMED1",
+            "ReasonForChange": "test",
+        },
+        timeout=10,
+    ).json()
+    assert answer["isError"] is False
+    company.delete_employee(deleted.key)
+    after = run.read(config, state=second.final_state()).raise_on_failure()
+    yield Journey(
+        server, config, first, first_calls, second, second_calls, after, renamed, deleted, everyone, unsettled
+    )
+    server.stop()
+
+
+def test_calls_follow_the_formula_and_incremental_syncs_skip_settled_leavers(journey: Journey) -> None:
+    everyone, unsettled = journey.everyone, journey.unsettled
+    assert 0 < unsettled < everyone  # the tenant has leavers old enough to be settled
+    assert journey.first_calls == {"POST /Employee": 1} | dict.fromkeys(PER_EMPLOYEE, everyone)
+    assert journey.second_calls == {"POST /Employee": 1} | dict.fromkeys(PER_EMPLOYEE, unsettled)
+    assert journey.second.record_counts() == {}  # nothing changed, nothing emitted, nothing deleted
+
+
+def test_a_renamed_employee_id_changes_the_employee_number_and_no_id(journey: Journey) -> None:
+    changed = [r for r in journey.after.records("employees") if not r["is_deleted"]]
+    assert [(r["remote_id"], r["employee_number"]) for r in changed] == [(journey.renamed.uid, "RENAMED1")]
+    for stream in ("time_off_requests", "compensations", "benefits"):
+        assert all(journey.renamed.uid not in r["remote_id"] for r in journey.after.records(stream))
+
+
+def test_a_deleted_employee_is_tombstoned_with_their_records_and_skipped_leavers_keep_theirs(
+    journey: Journey,
+) -> None:
+    gone = journey.deleted.uid
+    tombstones = {
+        stream: {r["remote_id"] for r in journey.after.records(stream) if r["is_deleted"]}
+        for stream in ("employees", "time_off_requests", "compensations")
+    }
+    assert tombstones["employees"] == {gone}
+    held = {
+        stream: {r["remote_id"] for r in journey.first.records(stream) if gone in r["remote_id"]}
+        for stream in ("time_off_requests", "compensations")
+    }
+    assert held["time_off_requests"] and held == {k: tombstones[k] for k in held}
+    assert all(
+        r["remote_deleted_at"] for s in tombstones for r in journey.after.records(s) if r["is_deleted"]
+    )
+
+
+def test_saved_queries_give_the_same_records_with_three_calls(journey: Journey) -> None:
+    config = journey.config | {
+        "holiday_query": "Connector Holidays",
+        "absence_query": "Connector Absences",
+        "salary_query": "Connector Salaries",
+    }
+    server, run = journey.server, runner()
+    calls(server)
+    streams = ["time_off_requests", "compensations"]
+    by_query = run.read(config, incremental=False, streams=streams).raise_on_failure()
+    assert calls(server) == {"POST /Employee": 1, "POST /Query": 3}
+    fanned = run.read(journey.config, incremental=False, streams=streams).raise_on_failure()
+    for stream in streams:
+        ours = {r["id"]: r["record_hash"] for r in by_query.records(stream)}
+        theirs = {r["id"]: r["record_hash"] for r in fanned.records(stream) if r.get("type") != "ALLOWANCE"}
+        assert ours == theirs, stream  # allowances (salary entitlements) are not in query rows
+
+
+def test_a_key_without_salary_fails_check_naming_it_or_skips_salary_when_told() -> None:
+    areas = ["Employee", "Holiday", "Absence", "Benefit"]
+    server = serve(employees=6, seed=3, keys=json.dumps({"key-without-salary": areas}))
+    try:
+        config = server.app.connector_config(server.url) | {"api_key": "key-without-salary"}
+        status = runner().run("check", config).connection_status()
+        assert status["status"] == "FAILED"
+        assert "no access to the Salary area" in status["message"] and "read_areas" in status["message"]
+        told = config | {"read_areas": ["Holiday", "Absence", "Benefit"]}
+        assert runner().run("check", told).connection_status()["status"] == "SUCCEEDED"
+        run = runner().read(told, incremental=False).raise_on_failure()
+        assert "compensations" not in run.record_counts() and run.record_counts()["time_off_requests"]
+        assert any("Salary area is not in 'read_areas'" in line for line in run.logs(("WARN",)))
+    finally:
+        server.stop()
+
+
+def test_outage_pages_cut_bodies_and_in_envelope_limits_are_retried_without_loss() -> None:
+    server = serve(employees=8, seed=4)
+    try:
+        config = server.app.connector_config(server.url)
+        clean = runner().read(config, incremental=False).raise_on_failure()
+        over_limit = {
+            "isError": True,
+            "Status": 6,
+            "Message": "Exception: API call limit exceeded.",
+            "Result": None,
+        }
+        for fault in (
+            Fault("html", path="^/Holiday$"),
+            Fault("truncate", path="^/Absence$"),
+            Fault("body", path="^/Salary$", body=over_limit),
+        ):
+            server.faults.add(fault)
+        faulted = runner().read(config, incremental=False).raise_on_failure()
+    finally:
+        server.stop()
+    assert not server.faults.active()  # every fault was served
+    for stream, count in clean.record_counts().items():
+        assert faulted.record_counts().get(stream) == count, stream
