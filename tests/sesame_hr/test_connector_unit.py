@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 import requests_mock
 from airbyte_cdk.models import Status, SyncMode
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
@@ -410,6 +411,15 @@ def test_429_waits_at_least_retry_after_then_reads_the_page() -> None:
     assert len(moments) == 2 and moments[1] - moments[0] >= 2.0
 
 
+def test_an_unreachable_host_fails_check_at_once_naming_region_and_base_url() -> None:
+    with requests_mock.Mocker() as m:
+        m.get(requests_mock.ANY, exc=requests.exceptions.ConnectionError("Name or service not known"))
+        status, message = check(m)
+    assert status == Status.FAILED
+    assert "Cannot reach Sesame HR at https://api-eu1.sesametime.com" in message and "`region`" in message
+    assert len(m.request_history) == 1, "check must not retry for minutes when the host does not exist"
+
+
 def test_server_errors_are_retried(monkeypatch: pytest.MonkeyPatch) -> None:
     waits: list[float] = []
     monkeypatch.setattr(time, "sleep", waits.append)
@@ -491,7 +501,17 @@ def test_bad_config_values_are_named(change: dict[str, Any], field: str) -> None
 
 def test_loopback_http_and_an_https_override_are_accepted() -> None:
     for base_url in ("http://127.0.0.1:8080", "http://localhost:9", "https://api-eu2.sesametime.com/"):
-        SourceSesameHR(config=CONFIG).validate_config({**CONFIG, "base_url": base_url, "region": "other"})
+        SourceSesameHR(config=CONFIG).validate_config({**CONFIG, "base_url": base_url})
+
+
+def test_raw_payloads_are_attached_only_on_request() -> None:
+    office = {"id": OFFICE, "name": "HQ", "address": "Carrer de Mallorca 120", "radio": 150}
+    for include in (False, True):
+        with requests_mock.Mocker() as m:
+            mock_company(m)
+            m.get(f"{BASE}/core/v3/offices", json=page([office]))
+            (row,) = records(run("locations", m, config={**CONFIG, "include_remote_data": include}))
+        assert row.get("remote_data") == ([{"path": "/core/v3/offices", "data": office}] if include else None)
 
 
 def test_category_overrides_come_from_config() -> None:

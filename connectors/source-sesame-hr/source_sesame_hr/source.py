@@ -1,13 +1,16 @@
-"""The Sesame HR source: the declarative manifest plus config validation."""
+"""The Sesame HR source: the declarative manifest, config validation and a fast reachability probe."""
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+import requests
+from airbyte_cdk.models import AirbyteConnectionStatus, Status
 from unified_hris.components import UnifiedDeclarativeSource, config_error
 
 REGIONS = ("eu1",)
@@ -37,7 +40,38 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def host_of(config: Mapping[str, Any]) -> str:
+    """The API root the manifest derives from `region` or `base_url`."""
+    base = config.get("base_url") or f"https://api-{config.get('region', 'eu1')}.sesametime.com"
+    return str(base).rstrip("/")
+
+
+def unreachable(config: Mapping[str, Any]) -> str | None:
+    """Why the API host cannot be reached at all (DNS, refused, TLS, timeout), or None.
+
+    `check` asks this first with one quick request (without the token; any HTTP answer will do): the
+    streams' error handler retries network errors for minutes, which is right during a sync and wrong
+    for a wrong region or base URL.
+    """
+    host = host_of(config)
+    try:
+        requests.get(f"{host}/core/v3/info", timeout=20, allow_redirects=False)
+    except requests.RequestException as error:
+        return (
+            f"Cannot reach Sesame HR at {host} ({type(error).__name__}). Check `region` (the API host is "
+            "https://api-<region>.sesametime.com) or `base_url`, and the network access to it."
+        )
+    return None
+
+
 class SourceSesameHR(UnifiedDeclarativeSource):
+    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        self.validate_config(config)
+        problem = unreachable(config)
+        if problem:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
+        return super().check(logger, config)
+
     def validate_config(self, config: Mapping[str, Any]) -> None:
         token = config.get("api_token")
         if not isinstance(token, str) or not token.strip() or any(ch.isspace() for ch in token.strip()):
@@ -45,7 +79,7 @@ class SourceSesameHR(UnifiedDeclarativeSource):
                 "api_token", "paste the token from Sesame (Settings > Integrations > API), without spaces."
             )
         region = config.get("region", "eu1")
-        if region not in REGIONS and not config.get("base_url"):
+        if region not in REGIONS:
             raise config_error(
                 "region", f"known regions are {', '.join(REGIONS)}; for another one set base_url."
             )
