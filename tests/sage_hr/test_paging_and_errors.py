@@ -272,6 +272,33 @@ def test_a_request_in_two_windows_is_emitted_once():
     }
     with requests_mock.Mocker() as m:
         m.get(f"{BASE}/leave-management/requests", json=paged([spanning]))
+        m.get(
+            f"{BASE}/leave-management/policies",
+            json={"data": [{"id": 1, "name": "Annual leave", "unit": "days"}]},
+        )
         output = run_read({**CONFIG, "start_date": "2026-01-01"}, "time_off_requests")
         assert len(calls(m, "/leave-management/requests")) > 1
-    assert [r["remote_id"] for r in records(output, "time_off_requests")] == ["77"]
+        assert len(calls(m, "/leave-management/policies")) == 1, "policy names are read once per sync"
+    [request] = records(output, "time_off_requests")
+    assert (request["remote_id"], request["type_name"], request["category"]) == (
+        "77",
+        "Annual leave",
+        "VACATION",
+    )
+
+
+def test_an_edge_403_with_retry_after_is_waited_out_not_taken_for_a_bad_key():
+    with requests_mock.Mocker() as m:
+        m.get(
+            f"{BASE}/teams",
+            [
+                {
+                    "status_code": 403,
+                    "headers": {"Retry-After": "1"},
+                    "text": "<html>Access denied (rate)</html>",
+                },
+                {"status_code": 200, "json": paged(TEAMS[:2])},
+            ],
+        )
+        output = run_read(CONFIG, "departments")
+    assert len(records(output, "departments")) == 2 and len(calls(m, "/teams")) == 2

@@ -51,7 +51,9 @@ def expected_calls(
         "GET /api/termination-reasons": pages(len(company.termination_reasons)) if leavers_to_fetch else 0,
         "GET /api/employees/{id}/custom-fields": len(everyone),
         "GET /api/teams": pages(len(company.departments)),
-        "GET /api/leave-management/policies": 1,
+        # time_off_types, and the requests' policy names (once, when a window lists a request)
+        "GET /api/leave-management/policies": 1
+        + any(r.start <= grid[-1][1] and r.end >= grid[0][0] for r in requests),
         "GET /api/leave-management/requests": sum(
             pages(sum(1 for r in requests if r.start <= hi and r.end >= lo)) for lo, hi in grid
         ),

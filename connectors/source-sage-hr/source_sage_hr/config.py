@@ -67,5 +67,6 @@ def validate(config: Mapping[str, Any]) -> None:
     problem = base_url_problem(base_url) if base_url else None
     if problem:
         raise config_error(
-            "base_url", f"{problem}, or leave it empty to use https://{{subdomain}}.sage.hr/api; got {base_url!r}."
+            "base_url",
+            f"{problem}, or leave it empty to use https://{{subdomain}}.sage.hr/api; got {base_url!r}.",
         )

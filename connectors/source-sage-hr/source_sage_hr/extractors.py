@@ -7,11 +7,14 @@
   is). A leaver whose detail call succeeded but whose custom fields answer 404 keeps no custom fields.
 - `EmploymentsExtractor`: one record per job-history period, cut from the three history arrays of
   `/employees?team_history=true&employment_status_history=true&position_history=true`.
+- `LeaveRequestsExtractor`: leave requests with their policy's name and unit (requests carry only
+  ``policy_id``), from one `/leave-management/policies` call per sync.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import InitVar, dataclass, field
 from datetime import date, timedelta
@@ -32,6 +35,7 @@ logger = logging.getLogger("airbyte")
 TERMINATION_KEY = "termination"
 REASON_TYPE_KEY = "termination_reason_type"
 CUSTOM_FIELDS_KEY = "custom_fields"
+POLICY_KEY = "policy"
 
 
 def _data(response: requests.Response) -> Any:
@@ -174,3 +178,31 @@ class EmploymentsExtractor(RecordExtractor):
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         for employee in _data(response) or []:
             yield from periods(employee)
+
+
+@dataclass
+class LeaveRequestsExtractor(RecordExtractor):
+    """``requester`` reads `/leave-management/policies` (one unpaginated call, on the first request)."""
+
+    requester: Requester
+    parameters: InitVar[Mapping[str, Any]]
+    _policies: dict[Any, dict[str, Any]] | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def _policy(self, policy_id: Any) -> dict[str, Any] | None:
+        with self._lock:  # windows are read by several threads; the list is fetched once
+            if self._policies is None:
+                response = self.requester.send_request(path="leave-management/policies")
+                rows = (
+                    _data(response) if response is not None and response.status_code == 200 else None
+                ) or []
+                self._policies = {p.get("id"): {"name": p.get("name"), "unit": p.get("unit")} for p in rows}
+            return self._policies.get(policy_id)
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
+        for item in _data(response) or []:
+            record = dict(item)
+            policy = self._policy(item.get("policy_id"))
+            if policy is not None:
+                record[POLICY_KEY] = policy
+            yield record

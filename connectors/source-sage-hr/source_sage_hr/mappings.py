@@ -20,7 +20,7 @@ from unified_hris.parsing import (
     parse_money,
 )
 
-from source_sage_hr.extractors import CUSTOM_FIELDS_KEY, REASON_TYPE_KEY, TERMINATION_KEY
+from source_sage_hr.extractors import CUSTOM_FIELDS_KEY, POLICY_KEY, REASON_TYPE_KEY, TERMINATION_KEY
 
 TABLES = load_tables(
     yaml.safe_load(resources.files("source_sage_hr").joinpath("enums.yaml").read_text("utf-8"))
@@ -165,10 +165,15 @@ def employment(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     }
 
 
+def _category(name: str | None, ctx: MappingContext) -> str | None:
+    """A leave policy's unified category: the config's ``policy_categories`` first, then the rules."""
+    overrides = {str(k).casefold(): v for k, v in (ctx.config.get("policy_categories") or {}).items()}
+    return overrides.get((name or "").casefold()) or TABLES["policy_category"](name)
+
+
 def time_off_type(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     name = clean_str(raw.get("name"))
-    overrides = {str(k).casefold(): v for k, v in (ctx.config.get("policy_categories") or {}).items()}
-    category = overrides.get((name or "").casefold()) or TABLES["policy_category"](name)
+    category = _category(name, ctx)
     unit, unit_raw = TABLES["time_unit"].pair(raw.get("unit"))
     return {
         "remote_id": raw["id"],
@@ -199,12 +204,18 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
         for f in raw.get("fields") or []
         if isinstance(f, Mapping) and f.get("title")
     }
+    type_name = clean_str((raw.get(POLICY_KEY) or {}).get("name"))
+    category = _category(type_name, ctx) if type_name else None
     return {
         "remote_id": raw["id"],
         "employee_id": ctx.ref("employee", raw.get("employee_id")),
         "status": status,
         "status_raw": status_raw,
         "type_id": ctx.ref("time_off_type", raw.get("policy_id")),
+        "type_name": type_name,
+        "category": category,
+        "category_raw": type_name,
+        "is_paid": False if category == "UNPAID" else None,
         "start_date": parse_date(raw.get("start_date")),
         "end_date": parse_date(raw.get("end_date")),
         "start_half_day": half,

@@ -1,0 +1,95 @@
+"""What goes wrong with the real API, injected into the sandbox, through the console script."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from conformance.runner import ConnectorRunner, RunResult, configured_catalog
+from hris_sandbox import Fault, SandboxServer
+from hris_sandbox.providers.sage_hr import NON_ADMIN_KEY
+
+from .conftest import CONNECTOR, sage_sandbox
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Setup:
+    sandbox: SandboxServer
+    runner: ConnectorRunner
+    config: dict[str, Any]
+    discovered: dict[str, Any]
+    baseline: dict[str, dict[str, int]]
+
+    def read(self, *streams: str) -> RunResult:
+        self.sandbox.log.clear()
+        catalog = configured_catalog(self.discovered, incremental=False, streams=streams)
+        return self.runner.run("read", self.config, catalog)
+
+
+@pytest.fixture(scope="module")
+def small() -> Iterator[Setup]:
+    with sage_sandbox(employees=25, seed=2) as server:
+        runner = ConnectorRunner([CONNECTOR])
+        config = server.app.connector_config(server.url)
+        setup = Setup(server, runner, config, runner.discover(config), {})
+        for stream in ("employees", "time_off_requests"):
+            setup.baseline[stream] = setup.read(stream).raise_on_failure().record_counts()
+        yield setup
+
+
+@pytest.fixture
+def setup(small: Setup) -> Iterator[Setup]:
+    small.sandbox.faults.clear()
+    yield small
+    small.sandbox.faults.clear()
+
+
+def test_429_is_retried_after_retry_after_and_nothing_is_lost(setup):
+    setup.sandbox.faults.add(Fault("rate_limit", path="/api/employees$", retry_after="1", times=2))
+    result = setup.read("employees").raise_on_failure()
+    assert result.record_counts() == setup.baseline["employees"]
+    hits = [e for e in setup.sandbox.log.snapshot() if e.route == "/api/employees"]
+    assert [e.status for e in hits[:3]] == [429, 429, 200]
+    assert hits[1].at - hits[0].at >= 1 and hits[2].at - hits[1].at >= 1, "retried before Retry-After allowed"
+
+
+@pytest.mark.parametrize("kind", ["status", "malformed", "html", "truncate", "reset"])
+def test_broken_pages_are_retried_not_dropped(setup, kind):
+    setup.sandbox.faults.add(Fault(kind, path="/api/leave-management/requests$", after=3, times=1))
+    result = setup.read("time_off_requests").raise_on_failure()
+    assert result.record_counts() == setup.baseline["time_off_requests"]
+    assert setup.sandbox.faults.active() == [], "the fault was hit"
+
+
+def test_an_employee_deleted_mid_sync_is_skipped_with_a_log_line(setup):
+    victim = setup.sandbox.app.company.active_employees()[3].key
+    body = {"error_code": "not_found", "errors": []}
+    setup.sandbox.faults.add(Fault("body", path=f"/api/employees/{victim}/", status=404, body=body, times=-1))
+    result = setup.read("employees", "compensations").raise_on_failure()
+    assert str(victim) not in {r["remote_id"] for r in result.records("employees")}
+    assert not [r for r in result.records("compensations") if r["remote_id"].startswith(f"{victim}:")]
+    logs = result.logs(("INFO", "WARN"))
+    assert any(f"employees/{victim}/compensations" in line and "404" in line for line in logs)
+    assert any(f"custom fields of employee {victim}" in line for line in logs)
+
+
+def test_a_non_admin_key_fails_check_with_what_to_do(setup):
+    status = setup.runner.run("check", {**setup.config, "api_key": NON_ADMIN_KEY}).connection_status()
+    assert status["status"] == "FAILED" and "lost admin rights" in status["message"]
+
+
+def test_the_providers_refusal_fails_the_sync_with_its_message():
+    # A tenant whose window limit is stricter than documented: the connector's 60-day windows are refused.
+    with sage_sandbox(employees=5, seed=2, window_limit_days="30", window_error="Window too long") as server:
+        runner = ConnectorRunner([CONNECTOR])
+        config = server.app.connector_config(server.url)
+        catalog = configured_catalog(
+            runner.discover(config), incremental=False, streams=["time_off_requests"]
+        )
+        result = runner.run("read", config, catalog)
+    messages = [e.get("message") or "" for e in result.errors()]
+    assert any("validation_failed" in m and "Window too long" in m for m in messages), messages
