@@ -95,7 +95,9 @@ def test_actions_match_case_insensitively_and_both_success_messages_occur(sandbo
 
 def test_no_records_is_status_10(sandbox: SandboxServer) -> None:
     employee = next(e for e in sandbox.app.company.employee_list() if not e.benefits)
-    answer = call(sandbox, "Benefit", Action="GetBenefitByEmployeeId", EmployeeId=employee.employee_number)
+    answer = call(
+        sandbox, "Benefit", Action="GetBenefitByEmployeeId", EmployeeId=sandbox.app.employee_id(employee)
+    )
     assert (answer["isError"], answer["Status"], answer["Message"]) == (True, 10, "No records found.")
 
 
@@ -158,13 +160,13 @@ def test_holidays_are_filtered_by_overlap_and_absences_need_both_dates(sandbox: 
     company = sandbox.app.company
     employee = max(company.employee_list(), key=lambda e: len(e.requests))
     window = {"StartDate": "2025-01-01", "EndDate": "2025-06-30"}
-    rows = call(sandbox, "Holiday", Action="GetHolidayDetail", EmployeeId=employee.employee_number, **window)[
-        "Result"
-    ]
+    rows = call(
+        sandbox, "Holiday", Action="GetHolidayDetail", EmployeeId=sandbox.app.employee_id(employee), **window
+    )["Result"]
     assert rows and all(r["StartDate"] <= "2025-06-30" and r["EndDate"] >= "2025-01-01" for r in rows)
-    everything = call(sandbox, "Holiday", Action="GetHolidayDetail", EmployeeId=employee.employee_number)[
-        "Result"
-    ]
+    everything = call(
+        sandbox, "Holiday", Action="GetHolidayDetail", EmployeeId=sandbox.app.employee_id(employee)
+    )["Result"]
     assert len(everything) > len(rows)
     assert {r["DurationType"] for r in everything} <= {1, 2, 3}
     assert all(r["PartOfDay"] in ("", "AM", "PM") for r in everything)
@@ -176,14 +178,14 @@ def test_salaries_have_string_amounts_symbol_currencies_and_history(sandbox: San
         sandbox,
         "Salary",
         Action="GetSalaryDetail",
-        EmployeeId=employee.employee_number,
+        EmployeeId=sandbox.app.employee_id(employee),
         IsIncludeHistory="true",
     )
     current = call(
         sandbox,
         "Salary",
         Action="GetSalaryDetail",
-        EmployeeId=employee.employee_number,
+        EmployeeId=sandbox.app.employee_id(employee),
         IsIncludeHistory="false",
     )
     assert len(history["Result"]) > 1 and len(current["Result"]) == 1

@@ -238,6 +238,19 @@ def test_a_wrong_key_fails_check_clearly(peoplehr: FakePeopleHR) -> None:
     assert "Traceback" not in status.message and KEY not in status.message
 
 
+def test_a_refused_key_costs_one_call_however_many_streams_need_the_list(peoplehr: FakePeopleHR) -> None:
+    peoplehr.answers["GetAllEmployeeDetail"] = [envelope(None, 2, "Invalid API Key.")]
+    out = sync(CONFIG, "employees", "departments", "locations", "time_off_requests", "benefits")
+    per_stream = [e.trace.error for e in out.errors if e.trace.error.stream_descriptor]
+    assert len(per_stream) == 5 and all("refused the API key" in e.message for e in per_stream)
+    assert len(peoplehr.requests) == 1
+
+
+def test_leavers_can_be_left_out(peoplehr: FakePeopleHR) -> None:
+    sync(CONFIG | {"include_leavers": False}, "employees")
+    assert peoplehr.bodies() == [{"APIKey": KEY, "Action": "GetAllEmployeeDetail", "IncludeLeavers": "false"}]
+
+
 def test_a_missing_area_fails_check_naming_it_unless_it_is_not_read(peoplehr: FakePeopleHR) -> None:
     no_access = envelope(None, 5, "No access on salary schema.")
     peoplehr.answers["GetSalaryDetail"] = [no_access]

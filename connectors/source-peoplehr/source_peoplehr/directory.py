@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -110,30 +110,33 @@ def as_date(value: Any) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-class _SyncCache:
-    """What one source instance fetched, keyed by the identity of its config mapping (every component
-    of a source gets the same mapping object). Kept for the last few instances only."""
+class _PerSource:
+    """The directory of each source instance, keyed by the identity of its config mapping (every
+    component of a source gets the same mapping object); kept for the last few instances only. A
+    failed fetch is remembered too, so streams after the first fail without another call."""
 
     def __init__(self, size: int = 4) -> None:
         self._lock = threading.Lock()
-        self._entries: OrderedDict[int, tuple[Mapping[str, Any], dict[str, Any]]] = OrderedDict()
+        self._entries: OrderedDict[int, tuple[Mapping[str, Any], Directory | Exception]] = OrderedDict()
         self._size = size
 
-    def get(self, config: Mapping[str, Any], name: str, fetch: Any) -> Any:
-        with self._lock:  # one fetch at a time: the other streams wait for the result they also need
+    def get(self, config: Mapping[str, Any], fetch: Callable[[], Directory]) -> Directory:
+        with self._lock:  # one fetch at a time: the other streams wait for the list they also need
             entry = self._entries.get(id(config))
             if entry is None or entry[0] is not config:
-                entry = (config, {})
+                try:
+                    entry = (config, fetch())
+                except Exception as error:
+                    entry = (config, error)
                 self._entries[id(config)] = entry
                 while len(self._entries) > self._size:
                     self._entries.popitem(last=False)
-            values = entry[1]
-            if name not in values:
-                values[name] = fetch()
-            return values[name]
+        if isinstance(entry[1], Exception):
+            raise entry[1]
+        return entry[1]
 
 
-_CACHE = _SyncCache()
+_DIRECTORIES = _PerSource()
 
 
 def _result(requester: HttpRequester) -> Any:
@@ -145,4 +148,5 @@ def _result(requester: HttpRequester) -> Any:
 
 
 def directory(config: Mapping[str, Any], employee_list: HttpRequester) -> Directory:
-    return _CACHE.get(config, "directory", lambda: Directory(list(_result(employee_list) or [])))
+    """This sync's employees: `GetAllEmployeeDetail` through `employee_list` the first time."""
+    return _DIRECTORIES.get(config, lambda: Directory(list(_result(employee_list) or [])))

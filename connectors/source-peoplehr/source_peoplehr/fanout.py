@@ -29,8 +29,9 @@ logger = logging.getLogger("airbyte")
 class EmployeeFanOut(PartitionRouter):
     """``partition_router: {type: CustomPartitionRouter, class_name: ..., areas: [holiday, absence]}``
 
-    Partition ``{"area", "employee": <stable key>}`` or ``{"area", "via": "query"}``; the request
-    parameters (endpoint, action, EmployeeId, dates, query name) travel in the slice's ``extra_fields``, outside the partition, so a renamed EmployeeId or a new date keeps the
+    Partition ``{"area", "employee": <stable key>}`` or ``{"area", "via": "query"}``. The request
+    parameters (endpoint, action, EmployeeId, dates, query name) travel in the slice's
+    ``extra_fields``, outside the partition, so a renamed EmployeeId or a new end date keeps the
     partition's scope.
     """
 
