@@ -64,6 +64,7 @@ class FakePeopleHR:
             person("PW7", "Nadia", "2019-01-07", leaving="2023-06-30"),  # left before START
         ]
         self.answers: dict[str, list[dict[str, Any]]] = {}
+        self.queries: dict[str, list[dict[str, Any]]] = {}
         for endpoint in ("Employee", "Holiday", "Absence", "Salary", "Benefit", "Query"):
             mocker.post(f"{BASE}/{endpoint}", json=self.answer)
 
@@ -76,6 +77,8 @@ class FakePeopleHR:
         action = request.json()["Action"]
         if self.answers.get(action):
             return self.answers[action].pop(0)
+        if action == "GetQueryResultByQueryName" and request.json()["QueryName"] in self.queries:
+            return envelope(self.queries[request.json()["QueryName"]])
         if action == "GetAllEmployeeDetail":
             return envelope(self.employees, message="The requested processed successfully.")
         if action == "GetHolidayDetail":
@@ -162,13 +165,12 @@ def test_every_call_is_a_json_post_with_the_key_in_the_body_and_no_call_for_an_e
 
 
 def test_saved_queries_replace_the_fan_out(peoplehr: FakePeopleHR) -> None:
-    config = CONFIG | {"holiday_query": "All holidays", "salary_query": "2024"}
-    peoplehr.answers["GetQueryResultByQueryName"] = [
-        envelope(
-            [{"Employee Id": "180", "Holiday Start Date": "2025/08/19", "Holiday End Date": "2025/08/22"}]
-        ),
-        envelope([{"Employee Id": "180", "Effective From": "2024/04/01", "Salary Amount": "33000.0000"}]),
-    ]
+    config = CONFIG | {"holiday_query": "All holidays", "salary_query": "2024", "include_remote_data": True}
+    row = {"Employee Id": "180", "Holiday Start Date": "2025/08/19", "Holiday End Date": "2025/08/22"}
+    peoplehr.queries = {
+        "All holidays": [row],
+        "2024": [{"Employee Id": "180", "Effective From": "2024/04/01", "Salary Amount": "33000.0000"}],
+    }
     out = sync(config, "time_off_requests", "compensations")
     assert not out.errors, out.errors
     queries = [b["QueryName"] for b in peoplehr.bodies("GetQueryResultByQueryName")]
@@ -177,6 +179,7 @@ def test_saved_queries_replace_the_fan_out(peoplehr: FakePeopleHR) -> None:
     assert len(peoplehr.bodies("GetAbsenceDetail")) == 1  # absences still fan out
     holiday = next(r.record.data for r in out.records if r.record.stream == "time_off_requests")
     assert holiday["start_date"] == "2025-08-19" and holiday["end_date"] == "2025-08-22"
+    assert holiday["remote_data"] == [{"path": "/Query GetQueryResultByQueryName All holidays", "data": row}]
 
 
 def test_a_query_without_its_required_columns_fails_naming_them(peoplehr: FakePeopleHR) -> None:

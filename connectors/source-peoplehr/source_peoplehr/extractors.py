@@ -57,7 +57,10 @@ class AreaRows(RecordExtractor):
             person = people.by_employee_id.get(str(request.get("EmployeeId")))
             if person is not None:
                 shaped = [(row, row) for row in rows if isinstance(row, Mapping)]
-                yield from _items(area, person, shaped, via="employee")
+                spec = area_table.AREAS[area]
+                yield from _items(
+                    area, person, shaped, via="employee", path=f"/{spec.endpoint} {spec.action}"
+                )
 
     def _query_rows(
         self, area: str, name: str, rows: list[Any], people: Directory
@@ -86,14 +89,16 @@ class AreaRows(RecordExtractor):
             grouped[person.key].append((row, shaped))
         for person in people.people:
             if person.key in grouped:
-                yield from _items(area, person, grouped[person.key], via="query")
+                path = f"/Query {area_table.QUERY_ACTION} {name}"
+                yield from _items(area, person, grouped[person.key], via="query", path=path)
 
 
 def _items(
-    area: str, person: Person, rows: list[tuple[Mapping[str, Any], Mapping[str, Any]]], via: str
+    area: str, person: Person, rows: list[tuple[Mapping[str, Any], Mapping[str, Any]]], via: str, path: str
 ) -> Iterable[dict[str, Any]]:
-    """One raw item per unified record: `rows` pairs each raw row with its per-employee shape."""
-    base = {"area": area, "via": via, "employee": person.key}
+    """One raw item per unified record: `rows` pairs each raw row with its per-employee shape;
+    `path` names the call in ``remote_data``."""
+    base = {"area": area, "via": via, "employee": person.key, "path": path}
     if area != "salary":
         for raw, shaped in rows:
             yield {**raw, CONTEXT: base | {"shaped": shaped if via == "query" else None}}

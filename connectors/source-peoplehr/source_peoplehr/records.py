@@ -13,7 +13,8 @@ from source_peoplehr.shapes import CONTEXT
 
 class ContextRecord(UnifiedRecord):
     """`UnifiedRecord` that moves the row's ``__peoplehr`` context out of the raw record (so it never
-    reaches ``remote_data``) into the slice's ``extra_fields["record"]``, where mappers read it."""
+    reaches ``remote_data``) into the slice's ``extra_fields["record"]``, where mappers read it. A
+    context ``path`` (the call the row came from) replaces the stream's label in ``remote_data``."""
 
     def transform(
         self,
@@ -31,6 +32,8 @@ class ContextRecord(UnifiedRecord):
             stream_state,
             StreamSlice(partition=base.partition, cursor_slice=base.cursor_slice, extra_fields=extra),
         )
+        if record.get("remote_data") and context.get("path"):
+            record["remote_data"][0]["path"] = context["path"]
 
 
 def context(ctx: MappingContext) -> dict[str, Any]:
