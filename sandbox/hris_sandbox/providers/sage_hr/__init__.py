@@ -16,6 +16,9 @@ Served under ``/api`` (a connector's base URL is ``http://127.0.0.1:PORT/api``):
   the current month; ``to - from`` of 65 days or more -> 422 ``validation_failed`` [I body];
 - errors use ``{"error_code": ..., "errors": [...]}``: unknown ids and routes -> 404 ``not_found``.
 
+Not simulated: an unknown subdomain (404 from Sage HR), since a connector reaches the sandbox through
+its base-URL override.
+
 Options (strings from the CLI are accepted):
 
 - ``api_key``: the admin key (default `API_KEY`); ``non_admin_key``: a key refused with 403 [V-3p];

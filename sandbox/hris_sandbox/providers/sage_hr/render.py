@@ -71,7 +71,7 @@ class SageOptions:
 
     #: leave status for a cancelled request: ``cancelled`` (reference default) or ``canceled`` [U]
     cancelled_spelling: str = "cancelled"
-    #: `approval_date` set on approved requests only (True), or on declined ones too [I]
+    #: also date declined requests in `approval_date` (default: approved requests only) [I]
     approval_date_on_decline: bool = False
 
 
