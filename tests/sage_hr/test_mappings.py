@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
 import pytest
@@ -297,6 +298,8 @@ def test_other_fields_are_checked():
         ("api_key", " "),
         ("future_horizon_days", -1),
         ("requests_per_minute", 0),
+        ("policy_categories", {"Duvet day": "NAPPING"}),
+        ("policy_categories", ["Duvet day"]),
     ):
         with pytest.raises(AirbyteTracedException, match=f"Invalid '{field}'"):
             validate({**base, field: value})
@@ -340,3 +343,19 @@ def test_enum_tables_hold_only_unified_values():
         assert values <= allowed | {None}, f"{name}: {values - allowed}"
     nationality = mappings.TABLES["nationality"]
     assert all(isinstance(nationality(raw), str) and len(nationality(raw)) == 2 for raw in nationality._table)
+
+
+def test_spec_category_choices_are_the_unified_ones():
+    from source_sage_hr.source import SourceSageHR
+    from unified_hris.schemas import enum_fields
+
+    spec = SourceSageHR(config={}).spec(logging.getLogger("test")).connectionSpecification
+    choices = spec["properties"]["policy_categories"]["additionalProperties"]["enum"]
+    assert choices == enum_fields("time_off_types")["category"]
+
+
+def test_a_refused_base_url_is_not_echoed():
+    config = {"subdomain": "acme", "api_key": "k", "start_date": "2024-01-01"}
+    with pytest.raises(AirbyteTracedException) as caught:
+        validate({**config, "base_url": "https://user:hunter2-secret@proxy.example.com/api"})
+    assert "hunter2-secret" not in caught.value.message and "credentials" in caught.value.message

@@ -1,4 +1,5 @@
-"""Config checks: the subdomain is one DNS label (so the key only ever goes to ``{label}.sage.hr``)."""
+"""Config normalisation and checks. The subdomain must be one DNS label, so the key only ever goes to
+``https://{label}.sage.hr``; every refusal names the field and says what to enter."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from unified_hris.components import config_error
+from unified_hris.schemas import enum_fields
 from unified_hris.security import base_url_problem
 
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
@@ -68,5 +70,14 @@ def validate(config: Mapping[str, Any]) -> None:
     if problem:
         raise config_error(
             "base_url",
-            f"{problem}, or leave it empty to use https://{{subdomain}}.sage.hr/api; got {base_url!r}.",
+            f"{problem}, or leave it empty to use https://{{subdomain}}.sage.hr/api.",  # never echoed: it may hold a password
         )
+    categories = config.get("policy_categories") or {}
+    allowed = enum_fields("time_off_types")["category"]
+    if not isinstance(categories, Mapping):
+        raise config_error("policy_categories", 'use an object such as {"Duvet day": "PERSONAL"}.')
+    for name, category in categories.items():
+        if category not in allowed:
+            raise config_error(
+                "policy_categories", f"{name!r} maps to {category!r}; use one of {', '.join(allowed)}."
+            )

@@ -9,9 +9,8 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
     DeclarativeStream as DeclarativeStreamModel,
 )
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
-from unified_hris.components import ChangeDetectionCursor, UnifiedDeclarativeSource, config_error
+from unified_hris.components import ChangeDetectionCursor, UnifiedDeclarativeSource
 from unified_hris.components.source import UnifiedComponentFactory
-from unified_hris.schemas import enum_fields
 
 from source_sage_hr import config as sage_config
 from source_sage_hr.terminations import STATE_KEY, EmployeesCursor, TerminationMemo
@@ -55,11 +54,3 @@ class SourceSageHR(UnifiedDeclarativeSource):
 
     def validate_config(self, config: Mapping[str, Any]) -> None:
         sage_config.validate(config)
-        categories = config.get("policy_categories") or {}
-        allowed = set(enum_fields("time_off_types")["category"])
-        for name, category in categories.items() if isinstance(categories, Mapping) else ():
-            if category not in allowed:
-                raise config_error(
-                    "policy_categories",
-                    f"{name!r} maps to {category!r}; use one of {', '.join(sorted(allowed))}.",
-                )
