@@ -4,6 +4,8 @@ Sage HR sandbox through ``connectors/source-sage-hr/acceptance-test-config.yml``
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +17,9 @@ from source_sage_hr.source import SourceSageHR
 from .conftest import sage_sandbox
 
 ROOT = Path(__file__).resolve().parents[2] / "connectors" / "source-sage-hr"
-SANDBOX_CONFIG = ROOT / "integration_tests" / "sandbox_config.json"
+#: acceptance-test-config.yml names integration_tests/sandbox_config.json; this run writes its own copy
+#: (the sandbox's port is random, and test runs in the same checkout must not share the file).
+SANDBOX_CONFIG = Path(tempfile.mkdtemp(prefix="source-sage-hr-standard-")) / "sandbox_config.json"
 
 # The suite's hooks (scenarios from acceptance-test-config.yml), without `-p` on the command line.
 pytest_generate_tests = pytest_hooks.pytest_generate_tests
@@ -29,7 +33,7 @@ def sandbox_config() -> Iterator[None]:
     with sage_sandbox(employees=40, seed=5) as server:
         SANDBOX_CONFIG.write_text(json.dumps(server.app.connector_config(server.url), indent=2))
         yield
-    SANDBOX_CONFIG.unlink(missing_ok=True)
+    shutil.rmtree(SANDBOX_CONFIG.parent, ignore_errors=True)
 
 
 class TestSageHRStandard(SourceTestSuiteBase):
@@ -57,6 +61,15 @@ class TestSageHRStandard(SourceTestSuiteBase):
 
         monkeypatch.setattr(source_base, "find_catalog_problems", problems)
         super().test_discover(scenario)
+
+    @classmethod
+    def get_scenarios(cls) -> list[ConnectorTestScenario]:
+        return [
+            s.model_copy(update={"config_path": SANDBOX_CONFIG})
+            if s.config_path is not None and s.config_path.name == SANDBOX_CONFIG.name
+            else s
+            for s in super().get_scenarios()
+        ]
 
     @classmethod
     def create_connector(cls, scenario: ConnectorTestScenario | None) -> SourceSageHR:
