@@ -132,7 +132,22 @@ CITIES = [
     ("Boston", "US", "America/New_York", "USD", 42.3601, -71.0589),
     ("Kraków", "PL", "Europe/Warsaw", "PLN", 50.0647, 19.9450),
 ]
-NATIONALITIES = ["GB", "ES", "IE", "FR", "DE", "PL", "NO", "PT", "IT", "US", "NL", "SE"]
+#: The company keeps nationality as an ISO country code; APIs that send text use these demonyms.
+DEMONYMS = {
+    "GB": "British",
+    "ES": "Spanish",
+    "IE": "Irish",
+    "FR": "French",
+    "DE": "German",
+    "PL": "Polish",
+    "NO": "Norwegian",
+    "PT": "Portuguese",
+    "IT": "Italian",
+    "US": "American",
+    "NL": "Dutch",
+    "SE": "Swedish",
+}
+NATIONALITIES = list(DEMONYMS)
 TERMINATION_REASONS = [
     ("New job", "voluntary"),
     ("Relocation", "voluntary"),

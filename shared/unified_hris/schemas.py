@@ -63,9 +63,22 @@ def _load(stream: str) -> dict[str, Any]:
     }
 
 
-def load_schema(stream: str) -> dict[str, Any]:
-    """Return a fresh copy of the complete JSON Schema of a unified stream."""
-    return copy.deepcopy(_load(stream))
+def _open(schema: Any) -> Any:
+    if isinstance(schema, dict):
+        return {k: _open(v) for k, v in schema.items() if not (k == "additionalProperties" and v is False)}
+    if isinstance(schema, list):
+        return [_open(v) for v in schema]
+    return schema
+
+
+def load_schema(stream: str, strict: bool = False) -> dict[str, Any]:
+    """A fresh copy of the complete JSON Schema of a unified stream.
+
+    The default is what `discover` reports: open to additional properties, as Airbyte expects of a
+    source (a provider may add fields; destinations evolve). ``strict=True`` closes every object, so
+    a mapper that invents or misspells a field fails validation (the conformance kit uses it).
+    """
+    return copy.deepcopy(_load(stream)) if strict else _open(_load(stream))
 
 
 @cache

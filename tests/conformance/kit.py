@@ -56,7 +56,7 @@ def check_discover_uses_shared_schemas(catalog: Mapping[str, Any]) -> None:
 def check_records_valid(run: RunResult) -> None:
     """Every record validates against its shared schema; ids are unique within a stream."""
     run.raise_on_failure()
-    validators = {name: jsonschema.Draft7Validator(load_schema(name)) for name in STREAMS}
+    validators = {name: jsonschema.Draft7Validator(load_schema(name, strict=True)) for name in STREAMS}
     seen: dict[str, Counter[str]] = {}
     for message in run.of_type("RECORD"):
         stream, data = message["record"]["stream"], message["record"]["data"]

@@ -28,12 +28,6 @@ def serve(employees: int = 40, seed: int = 11, **options: object) -> SandboxServ
     return SandboxServer(create_app("peoplehr", company, **{"rate_limit": 0, **options})).start()
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # Markers of the CDK's standard suite (its image tests are switched off: no Docker engine here).
-    config.addinivalue_line("markers", "image_tests: CDK standard tests that build a Docker image")
-    config.addinivalue_line("markers", "requires_creds: CDK standard scenarios that need secrets")
-
-
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[SandboxServer]:
     server = serve()

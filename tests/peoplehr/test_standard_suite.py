@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from airbyte_cdk.test.models import ConnectorTestScenario
-from airbyte_cdk.test.standard_tests import SourceTestSuiteBase, _catalog_checks, pytest_hooks, source_base
+from airbyte_cdk.test.standard_tests import SourceTestSuiteBase, pytest_hooks
 from source_peoplehr.source import SourcePeopleHR
 
 from .conftest import serve
@@ -52,18 +52,6 @@ class TestPeopleHRStandard(SourceTestSuiteBase):
     @classmethod
     def get_connector_root_dir(cls) -> Path:
         return ROOT
-
-    def test_discover(self, scenario: ConnectorTestScenario, monkeypatch: pytest.MonkeyPatch) -> None:
-        """The suite's discover checks, less one: the unified schemas are closed on purpose
-        (``additionalProperties: false``, see ``shared/README.md``); the CDK wants open schemas."""
-        closed = "additionalProperties is not false"
-
-        def problems(catalog: object) -> dict[object, list[str]]:
-            found = _catalog_checks.find_catalog_problems(catalog)
-            return {check: p for check, p in found.items() if check.name != closed}
-
-        monkeypatch.setattr(source_base, "find_catalog_problems", problems)
-        super().test_discover(scenario)
 
     @classmethod
     def create_connector(cls, scenario: ConnectorTestScenario | None) -> SourcePeopleHR:

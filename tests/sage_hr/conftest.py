@@ -24,12 +24,6 @@ def sage_sandbox(
     )
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Markers the CDK's standard suite applies (its image tests need Docker and are not collected)."""
-    config.addinivalue_line("markers", "image_tests: CDK standard tests that build a Docker image")
-    config.addinivalue_line("markers", "requires_creds: CDK standard scenarios that need secrets")
-
-
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[SandboxServer]:
     with sage_sandbox() as server:

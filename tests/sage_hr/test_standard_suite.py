@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from airbyte_cdk.test.models import ConnectorTestScenario
-from airbyte_cdk.test.standard_tests import SourceTestSuiteBase, _catalog_checks, pytest_hooks, source_base
+from airbyte_cdk.test.standard_tests import SourceTestSuiteBase, pytest_hooks
 from source_sage_hr.source import SourceSageHR
 
 from .conftest import sage_sandbox
@@ -48,19 +48,6 @@ class TestSageHRStandard(SourceTestSuiteBase):
     @classmethod
     def get_connector_root_dir(cls) -> Path:
         return ROOT
-
-    def test_discover(self, scenario: ConnectorTestScenario, monkeypatch: pytest.MonkeyPatch) -> None:
-        """The suite's discover checks, less one: the unified schemas are closed on purpose
-        (``additionalProperties: false``, ``shared/README.md``) so that a mapper inventing a field
-        fails the conformance kit; the CDK wants open schemas. Every other catalog check applies."""
-        closed = "additionalProperties is not false"
-
-        def problems(catalog: object) -> dict[object, list[str]]:
-            found = _catalog_checks.find_catalog_problems(catalog)
-            return {check: p for check, p in found.items() if check.name != closed}
-
-        monkeypatch.setattr(source_base, "find_catalog_problems", problems)
-        super().test_discover(scenario)
 
     @classmethod
     def get_scenarios(cls) -> list[ConnectorTestScenario]:

@@ -34,7 +34,7 @@ def test_hash_ignores_volatile_fields_and_key_order():
 
 def test_envelope_and_tombstone_validate_against_every_schema():
     for stream in STREAMS:
-        validator = jsonschema.Draft7Validator(load_schema(stream))
+        validator = jsonschema.Draft7Validator(load_schema(stream, strict=True))
         record = envelope(
             source="sage_hr", tenant_id="acme", obj=object_name(stream), remote_id=12, fields={}
         )
@@ -72,8 +72,20 @@ def test_every_enum_includes_other_or_is_closed_by_design():
             )
 
 
+def test_discover_schemas_are_open_and_strict_schemas_closed():
+    def closed(node):
+        if isinstance(node, dict):
+            return node.get("additionalProperties") is False or any(closed(v) for v in node.values())
+        return isinstance(node, list) and any(closed(v) for v in node)
+
+    for stream in STREAMS:
+        assert not closed(load_schema(stream)), stream
+        assert load_schema(stream, strict=True)["additionalProperties"] is False
+        assert load_schema(stream)["properties"].keys() == load_schema(stream, strict=True)["properties"].keys()
+
+
 def test_schemas_reject_unknown_fields_and_bad_values():
-    schema = load_schema("compensations")
+    schema = load_schema("compensations", strict=True)
     good = envelope(
         source="sesame_hr",
         tenant_id="c",

@@ -15,9 +15,9 @@ from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from airbyte_cdk.sources.declarative.partition_routers.partition_router import PartitionRouter
 from airbyte_cdk.sources.declarative.requesters.http_requester import HttpRequester
-from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+from airbyte_cdk.sources.types import Config, StreamSlice
+from unified_hris.components.partition_routers import SliceOnlyPartitionRouter
 
 from source_peoplehr import areas as area_table
 from source_peoplehr.directory import Window, directory, needs_read
@@ -26,7 +26,7 @@ logger = logging.getLogger("airbyte")
 
 
 @dataclass
-class EmployeeFanOut(PartitionRouter):
+class EmployeeFanOut(SliceOnlyPartitionRouter):
     """``partition_router: {type: CustomPartitionRouter, class_name: ..., areas: [holiday, absence]}``
 
     Partition ``{"area", "employee": <stable key>}`` or ``{"area", "via": "query"}``. The request
@@ -103,19 +103,3 @@ class EmployeeFanOut(PartitionRouter):
         if spec.windowed:
             fields |= {"StartDate": window.start.isoformat(), "EndDate": window.end.isoformat()}
         return fields | dict(spec.params)
-
-    # -- PartitionRouter: the request options travel in the slice, not through the router ----------
-    def get_request_params(self, **kwargs: Any) -> Mapping[str, Any]:
-        return {}
-
-    def get_request_headers(self, **kwargs: Any) -> Mapping[str, Any]:
-        return {}
-
-    def get_request_body_data(self, **kwargs: Any) -> Mapping[str, Any]:
-        return {}
-
-    def get_request_body_json(self, **kwargs: Any) -> Mapping[str, Any]:
-        return {}
-
-    def get_stream_state(self) -> Mapping[str, StreamState] | None:
-        return None

@@ -16,15 +16,15 @@ from dataclasses import InitVar, dataclass
 from typing import Any
 
 from airbyte_cdk.sources.declarative.interpolation.interpolated_boolean import InterpolatedBoolean
-from airbyte_cdk.sources.declarative.partition_routers.partition_router import PartitionRouter
 from airbyte_cdk.sources.declarative.partition_routers.substream_partition_router import (
     SubstreamPartitionRouter,
 )
-from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+from airbyte_cdk.sources.types import Config, StreamSlice
+from unified_hris.components.partition_routers import SliceOnlyPartitionRouter
 
 
 @dataclass
-class CompensationPartitions(PartitionRouter):
+class CompensationPartitions(SliceOnlyPartitionRouter):
     """``employees`` yields ``employee_id`` partitions; ``catalogue`` any record when compensations exist."""
 
     employees: SubstreamPartitionRouter
@@ -47,18 +47,3 @@ class CompensationPartitions(PartitionRouter):
                     partition={"employee_id": parent.partition["employee_id"], "endpoint": endpoint},
                     cursor_slice={},
                 )
-
-    def get_stream_state(self) -> Mapping[str, StreamState] | None:
-        return None
-
-    def get_request_params(self, **kwargs: Any) -> Mapping[str, Any]:
-        return {}
-
-    def get_request_headers(self, **kwargs: Any) -> Mapping[str, Any]:
-        return {}
-
-    def get_request_body_data(self, **kwargs: Any) -> Mapping[str, Any]:
-        return {}
-
-    def get_request_body_json(self, **kwargs: Any) -> Mapping[str, Any]:
-        return {}

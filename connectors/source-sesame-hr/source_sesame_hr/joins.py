@@ -14,15 +14,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import InitVar, dataclass
 from typing import Any
 
-from airbyte_cdk.sources.declarative.partition_routers.partition_router import PartitionRouter
 from airbyte_cdk.sources.declarative.partition_routers.substream_partition_router import (
     SubstreamPartitionRouter,
 )
-from airbyte_cdk.sources.types import StreamSlice, StreamState
+from airbyte_cdk.sources.types import StreamSlice
+from unified_hris.components.partition_routers import SliceOnlyPartitionRouter
 
 
 @dataclass
-class AssignationJoin(PartitionRouter):
+class AssignationJoin(SliceOnlyPartitionRouter):
     """``partition_router: {type: CustomPartitionRouter, class_name: ...AssignationJoin, links: <SubstreamPartitionRouter>}``"""
 
     links: SubstreamPartitionRouter
@@ -35,18 +35,3 @@ class AssignationJoin(PartitionRouter):
                 if name != "parent_slice":
                     joined.setdefault(name, {}).setdefault(str(key), []).append(dict(link.extra_fields))
         yield StreamSlice(partition={}, cursor_slice={}, extra_fields={"links": joined})
-
-    def get_stream_state(self) -> Mapping[str, StreamState] | None:
-        return None
-
-    def get_request_params(self, **kwargs: Any) -> Mapping[str, Any]:
-        return {}
-
-    def get_request_headers(self, **kwargs: Any) -> Mapping[str, Any]:
-        return {}
-
-    def get_request_body_data(self, **kwargs: Any) -> Mapping[str, Any]:
-        return {}
-
-    def get_request_body_json(self, **kwargs: Any) -> Mapping[str, Any]:
-        return {}

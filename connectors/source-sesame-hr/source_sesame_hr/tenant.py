@@ -35,7 +35,7 @@ class SesameRecord(UnifiedRecord):
 
     company_info: HttpRequester | None = None
 
-    def _tenant_of(self, config: Config) -> str:
+    def tenant_of(self, config: Config) -> str:
         key = _key(config)
         with _lock:
             if key not in _companies:

@@ -59,8 +59,9 @@ class UnifiedRecord(RecordTransformation):
         self._object = object_name(self.model)
         self._tenant = InterpolatedString.create(self.tenant_id, parameters=parameters or {})
 
-    def _tenant_of(self, config: Config) -> str:
-        """The tenant depends on the config only: render it once per config, not once per record."""
+    def tenant_of(self, config: Config) -> str:
+        """The record's tenant. Rendered from the config once per config, not once per record; a connector
+        whose tenant comes from the API (Sesame's company id) overrides this."""
         if self._tenant_for is None or self._tenant_for[0] != id(config):
             self._tenant_for = (id(config), str(self._tenant.eval(config)))
         return self._tenant_for[1]
@@ -73,7 +74,7 @@ class UnifiedRecord(RecordTransformation):
         stream_slice: StreamSlice | None = None,
     ) -> None:
         config = config or {}
-        tenant = self._tenant_of(config)
+        tenant = self.tenant_of(config)
         ctx = MappingContext(self.source, tenant, config, stream_slice or {})
         fields = dict(self._mapper(record, ctx))
         remote_id = fields.pop("remote_id")

@@ -14,24 +14,10 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hris_sandbox.company import Company, Compensation, Employee, JobPeriod, TimeOffRequest
+from hris_sandbox.company import DEMONYMS, Company, Compensation, Employee, JobPeriod, TimeOffRequest
 
 UK = ZoneInfo("Europe/London")  # LastActionDateTime is UK local time [I]
 
-NATIONALITIES = {
-    "GB": "British",
-    "ES": "Spanish",
-    "IE": "Irish",
-    "FR": "French",
-    "DE": "German",
-    "PL": "Polish",
-    "NO": "Norwegian",
-    "PT": "Portuguese",
-    "IT": "Italian",
-    "US": "American",
-    "NL": "Dutch",
-    "SE": "Swedish",
-}
 GENDERS = {"male": "Male", "female": "Female"}  # anything else: "Not Specified" [V]
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "PLN": "zł"}
 SALARY_TYPES = {"year": "Annual", "month": "Monthly", "hour": "Hourly"}
@@ -202,7 +188,7 @@ class Renderer:
             "ReportsToEmployeeId": dv(self.employee_id(manager) if manager else ""),
             "ReportsToEmailAddress": dv(manager.email if manager else ""),
             "NISNumber": fh(f"QQ{e.key % 1_000_000:06d}C" if e.country == "GB" else ""),
-            "Nationality": fh(NATIONALITIES.get(e.nationality or "", "")),
+            "Nationality": fh(DEMONYMS.get(e.nationality or "", "")),
             "EmploymentType": eff(employment_type, types),
             "EmploymentTypeEffectiveDate": dv(iso(types[-1][1])),
             "EmployeeStatus": dv("1"),

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from hris_sandbox.company import Company, Compensation, Employee, JobPeriod, TimeOffRequest
+from hris_sandbox.company import DEMONYMS, Company, Compensation, Employee, JobPeriod, TimeOffRequest
 
 # Sage HR's employment_status is the tenant's contract-type list; ids are the tenant's. [V] shape, values [I]
 EMPLOYMENT_STATUSES = {"Full-time": 1, "Part-time": 2, "Contractor": 3, "Intern": 4}
@@ -30,21 +30,6 @@ MARITAL = {
     "married": "Married",
     "divorced": "Divorced",
     "civil_partnership": "Civil partnership",
-}
-# Sage HR returns nationality as text such as "Norwegian" [V-3p] S3.
-DEMONYMS = {
-    "GB": "British",
-    "ES": "Spanish",
-    "IE": "Irish",
-    "FR": "French",
-    "DE": "German",
-    "PL": "Polish",
-    "NO": "Norwegian",
-    "PT": "Portuguese",
-    "IT": "Italian",
-    "US": "American",
-    "NL": "Dutch",
-    "SE": "Swedish",
 }
 LANGUAGES = {
     "GB": "English",
@@ -234,7 +219,7 @@ class SageView:
             "country": e.country,
             "employee_number": e.employee_number,
             "employment_status": status_name(e, current),
-            "nationality": DEMONYMS.get(e.nationality or "", e.nationality),
+            "nationality": DEMONYMS.get(e.nationality or "", e.nationality),  # text such as "Norwegian" [V-3p]
             "marital_status": MARITAL.get(e.marital_status or ""),
             "personal_identification_number": None,
             "tax_number": None,
