@@ -24,9 +24,11 @@ class SourcePeopleHR(UnifiedDeclarativeSource):
         if not str(config.get("api_key") or "").strip():
             raise config_error("api_key", "it is empty: paste the key from PeopleHR, Settings > API.")
         try:
-            date.fromisoformat(str(config.get("start_date")))
+            start = date.fromisoformat(str(config.get("start_date")))
         except ValueError:
             raise config_error("start_date", "use a date such as 2024-01-01 (YYYY-MM-DD).") from None
+        if start > date.today():
+            raise config_error("start_date", f"{start} is in the future; use a past date such as 2024-01-01.")
         rpm = config.get("requests_per_minute", 30)
         if isinstance(rpm, bool) or not isinstance(rpm, int) or rpm < 1:
             raise config_error("requests_per_minute", f"{rpm!r} is not a whole number of at least 1.")
@@ -58,7 +60,7 @@ class SourcePeopleHR(UnifiedDeclarativeSource):
         """`CheckStream` over the manifest's check streams, extended: the first partition of *each*
         PeopleHR area of a stream is read, so a key lacking any area fails with that area's name.
         The streams are built once, so the probes share one API budget and one employee list."""
-        self.validate_config(config)
+        self.validate(config)
         names = list(self.resolved_manifest["check"]["stream_names"])
         streams = [s for s in self.streams(config) if s.name in names]
         for stream in sorted(streams, key=lambda s: names.index(s.name)):

@@ -53,12 +53,14 @@ def validate(config: Mapping[str, Any]) -> None:
             "enter the API key from Sage HR Settings > Integrations > API (an admin must enable it).",
         )
     try:
-        date.fromisoformat(str(config.get("start_date")))
+        start = date.fromisoformat(str(config.get("start_date")))
     except ValueError:
         raise config_error(
             "start_date",
             f"use the date format YYYY-MM-DD, e.g. 2023-01-01; got {config.get('start_date')!r}.",
         ) from None
+    if start > date.today():
+        raise config_error("start_date", f"{start} is in the future; use a past date such as 2023-01-01.")
     for field, low, high in (("future_horizon_days", 0, 3650), ("requests_per_minute", 1, 100_000)):
         value = config.get(field)
         if value is not None and (

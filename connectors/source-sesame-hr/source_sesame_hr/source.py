@@ -66,7 +66,7 @@ def unreachable(config: Mapping[str, Any]) -> str | None:
 
 class SourceSesameHR(UnifiedDeclarativeSource):
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
-        self.validate_config(config)
+        self.validate(config)
         problem = unreachable(config)
         if problem:
             return AirbyteConnectionStatus(status=Status.FAILED, message=problem)

@@ -29,6 +29,7 @@ Size: about 27 bytes per record (``"2107":"0123456789abcdef",``), i.e. ~270 KB p
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterable, Mapping, MutableMapping
@@ -61,7 +62,17 @@ HASH_CHARS = 16
 UnreadScopes = Literal["delete", "retain"]
 #: Least time between two mid-sync checkpoints of one stream. Every state carries all fingerprints,
 #: so a checkpoint per slice would make a per-employee fan-out's output quadratic in its size.
+#: The environment variable `CHECKPOINT_ENV` overrides it (tests use 0: a checkpoint per slice).
 CHECKPOINT_SECONDS = 60.0
+CHECKPOINT_ENV = "UNIFIED_HRIS_CHECKPOINT_SECONDS"
+
+
+def checkpoint_seconds() -> float:
+    """`CHECKPOINT_SECONDS`, or the non-negative number of seconds in the `CHECKPOINT_ENV` variable."""
+    try:
+        return max(0.0, float(os.environ[CHECKPOINT_ENV]))
+    except (KeyError, ValueError):
+        return CHECKPOINT_SECONDS
 
 
 class DateWindows:
@@ -172,6 +183,7 @@ class ChangeDetectionCursor(Cursor):
         self._generation_done = False
         self._finalized = False
         self._last_checkpoint = float("-inf")
+        self._checkpoint_every = checkpoint_seconds()
 
     # -- Cursor interface -------------------------------------------------------------------
     @property
@@ -243,7 +255,7 @@ class ChangeDetectionCursor(Cursor):
             self._committed[scope] = self._pending.pop(scope, {})
             self._slices_closed += 1
             if not self._maybe_finalize_locked() and (
-                time.monotonic() - self._last_checkpoint >= CHECKPOINT_SECONDS
+                time.monotonic() - self._last_checkpoint >= self._checkpoint_every
             ):
                 self._emit_state_locked()
 

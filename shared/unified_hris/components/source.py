@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
+from airbyte_cdk.entrypoint import PRINT_BUFFER, AirbyteEntrypoint
 from airbyte_cdk.models import (
     AirbyteCatalog,
     AirbyteConnectionStatus,
@@ -32,11 +32,16 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     DeclarativeStream as DeclarativeStreamModel,
 )
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    HttpRequester as HttpRequesterModel,
+)
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.declarative.partition_routers import SinglePartitionRouter
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
+from airbyte_cdk.sources.types import Config
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from jsonschema import Draft7Validator, ValidationError
 
 from unified_hris.components.change_detection import ChangeDetectionCursor, DateWindows
 from unified_hris.security import install_redirect_guard
@@ -71,7 +76,22 @@ def _duration(text: str | None) -> timedelta | None:
     return pendulum.parse(text).as_timedelta() if text else None  # type: ignore[union-attr]
 
 
+#: Read timeout of every request whose requester sets none (a stalled server must not hang a sync).
+DEFAULT_READ_TIMEOUT_SECONDS = 120.0
+#: Optional config field (every connector's spec shows it) overriding each requester's read timeout.
+TIMEOUT_FIELD = "request_timeout_seconds"
+
+
 class UnifiedComponentFactory(ModelToComponentFactory):
+    def create_http_requester(
+        self, model: HttpRequesterModel, config: Config, *args: Any, name: str, **kwargs: Any
+    ) -> Any:
+        """Every requester gets a read timeout: the config's `TIMEOUT_FIELD`, else the manifest's, else
+        `DEFAULT_READ_TIMEOUT_SECONDS`. A timed-out request is retried like a connection reset."""
+        timeout = config.get(TIMEOUT_FIELD) or model.read_timeout_in_seconds or DEFAULT_READ_TIMEOUT_SECONDS
+        model = model.copy(update={"read_timeout_in_seconds": float(timeout)})
+        return super().create_http_requester(model, config, *args, name=name, **kwargs)
+
     def _build_concurrent_cursor(
         self, model: DeclarativeStreamModel, stream_slicer: Any, config: Mapping[str, Any]
     ) -> Cursor:
@@ -88,6 +108,24 @@ class UnifiedComponentFactory(ModelToComponentFactory):
             windows=_windows(incremental, config),
             unread_scopes=options.get("unread_scopes", "delete"),
         )
+
+
+def _spec_problem(error: ValidationError) -> tuple[str, str]:
+    """(field, message) for a spec violation; the message never repeats the value (it may be a secret)."""
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        missing = str(error.message).split("'")[1] if "'" in str(error.message) else "?"
+        return ".".join([*path, missing]), "it is required."
+    field = ".".join(path) or "config"
+    expected = {
+        "type": f"use a value of type {error.validator_value}.",
+        "enum": f"use one of {', '.join(map(str, error.validator_value))}.",
+        "pattern": f"use the format {error.validator_value}.",
+        "minimum": f"use at least {error.validator_value}.",
+        "maximum": f"use at most {error.validator_value}.",
+        "exclusiveMinimum": f"use more than {error.validator_value}.",
+    }
+    return field, expected.get(str(error.validator), "the value does not match the connector's spec.")
 
 
 def config_error(field: str, message: str) -> AirbyteTracedException:
@@ -107,17 +145,31 @@ class UnifiedDeclarativeSource(YamlDeclarativeSource):
         manifest = Path(sys.modules[type(self).__module__].__file__ or "").with_name("manifest.yaml")
         super().__init__(path_to_yaml=str(manifest), catalog=catalog, config=config, state=state, **kwargs)
         self._constructor.__class__ = UnifiedComponentFactory
+        self._constructor._init_mappings()  # rebind the constructor table to the subclass's methods
         install_redirect_guard()
 
     def validate_config(self, config: Mapping[str, Any]) -> None:
         """Raise `config_error(field, message)` for a value the connector cannot use."""
 
-    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+    def validate(self, config: Mapping[str, Any]) -> None:
+        """The shared checks (`TIMEOUT_FIELD`), the connector's `validate_config`, then the spec."""
+        timeout = config.get(TIMEOUT_FIELD)
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+        ):
+            raise config_error(TIMEOUT_FIELD, f"use a number of seconds greater than 0; got {timeout!r}.")
         self.validate_config(config)
+        spec = self.spec(logging.getLogger("airbyte")).connectionSpecification
+        problem = next(iter(Draft7Validator(spec).iter_errors(dict(config))), None)
+        if problem is not None:
+            raise config_error(*_spec_problem(problem))
+
+    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        self.validate(config)
         return super().check(logger, config)
 
     def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
-        self.validate_config(config)
+        self.validate(config)
         return super().discover(logger, config)
 
     def read(
@@ -127,8 +179,15 @@ class UnifiedDeclarativeSource(YamlDeclarativeSource):
         catalog: ConfiguredAirbyteCatalog,
         state: Any = None,
     ) -> Iterator[AirbyteMessage]:
-        self.validate_config(config)
+        self.validate(config)
         yield from super().read(logger, config, catalog, state)
+
+
+class _Entrypoint(AirbyteEntrypoint):
+    @staticmethod
+    def validate_connection(source_spec: Any, config: Any) -> None:
+        """Left to `UnifiedDeclarativeSource.validate`: the CDK's own spec check reports "Config validation
+        error: 'yes' is not of type 'boolean'" without naming the field, and in `check` without a trace."""
 
 
 def run(source_class: type[UnifiedDeclarativeSource], args: list[str] | None = None) -> None:
@@ -143,4 +202,7 @@ def run(source_class: type[UnifiedDeclarativeSource], args: list[str] | None = N
         state=source_class.read_state(state_path) if state_path else None,
         config_path=config_path,
     )
-    launch(source, args)
+    entrypoint = _Entrypoint(source)
+    with PRINT_BUFFER:
+        for message in entrypoint.run(entrypoint.parse_args(args)):
+            print(f"{message}\n", end="")  # one write per message (concurrent streams)
