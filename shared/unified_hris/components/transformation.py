@@ -7,23 +7,74 @@ The manifest names the model and the connector's mapper function; the component 
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Mapping
 from dataclasses import InitVar, dataclass, field
 from typing import Any
 
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unified_hris.conventions import envelope
 from unified_hris.mapping import Mapper, MappingContext
 from unified_hris.schemas import object_name
+
+logger = logging.getLogger("airbyte")
 
 
 def import_mapper(path: str) -> Mapper:
     module_name, _, attr = path.rpartition(".")
     mapper: Mapper = getattr(importlib.import_module(module_name), attr)
     return mapper
+
+
+def tolerant_map(mapper: Mapper, raw: dict[str, Any], ctx: MappingContext, model: str) -> dict[str, Any]:
+    """`mapper(raw, ctx)`; when the payload has a shape the mapper does not know (a provider's schema
+    drift), the record is mapped without the top-level fields that make it fail, with a warning naming
+    them (the raw payload stays whole in ``remote_data`` when the user opted in). Only a payload that
+    cannot be mapped even so (e.g. without its id) fails the sync, with a message saying so."""
+    try:
+        return dict(mapper(raw, ctx))
+    except Exception as problem:  # any shape problem of this one record
+        first: Exception = problem
+    # One field at fault (the usual drift), else several: drop fields one after another, keeping each
+    # drop that changes the failure (unless the mapper now misses that very field, e.g. the id).
+    candidates = [[key] for key in raw]
+    error, trial, dropped = first, dict(raw), []
+    for key in raw:
+        without = {k: v for k, v in trial.items() if k != key}
+        try:
+            mapper(without, ctx)
+        except Exception as other:
+            missing_it = isinstance(other, KeyError) and other.args[:1] == (key,)
+            if not missing_it and (type(other) is not type(error) or str(other) != str(error)):
+                trial, error = without, other
+                dropped.append(key)
+            continue
+        candidates.append([*dropped, key])
+        break
+    for left_out in candidates:
+        try:
+            fields = dict(mapper({k: v for k, v in raw.items() if k not in left_out}, ctx))
+        except Exception:
+            continue
+        logger.warning(
+            "A %s record (id %s) has fields of an unexpected shape; it was mapped without %s (%s).",
+            model,
+            fields.get("remote_id"),
+            ", ".join(left_out),
+            type(first).__name__,  # not the message: it may quote personal data
+        )
+        return fields
+    message = (
+        f"A {model} record could not be mapped ({type(first).__name__}); please report this payload shape."
+    )
+    raise AirbyteTracedException(
+        message=message, internal_message=message, failure_type=FailureType.system_error
+    ) from first
 
 
 @dataclass
@@ -76,7 +127,7 @@ class UnifiedRecord(RecordTransformation):
         config = config or {}
         tenant = self.tenant_of(config)
         ctx = MappingContext(self.source, tenant, config, stream_slice or {})
-        fields = dict(self._mapper(record, ctx))
+        fields = tolerant_map(self._mapper, record, ctx, self.model)
         remote_id = fields.pop("remote_id")
         raw = (
             [{"path": self.remote_data_path, "data": dict(record)}]
