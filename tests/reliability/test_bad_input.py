@@ -65,7 +65,7 @@ CASES: dict[str, list[tuple[str, Any]]] = {
         ("read_areas", "Holiday"),
         ("read_areas", ["Holiday", "Payroll"]),
         ("holiday_query", "  "),
-        ("absence_query", ""),
+        ("absence_query", "  "),
         ("salary_query", 3),
         ("currency_symbols", {"$": "dollar"}),
         ("currency_symbols", "USD"),

@@ -170,7 +170,7 @@ SCENARIOS = [
     ),
     Scenario("schema drift", drift, same_hashes=False),
     Scenario(
-        "persistent 503", on_list("status", status=503, retry_after="0", times=-1), expect="fail", message=""
+        "persistent 503", on_list("status", status=503, retry_after="1", times=-1), expect="fail", message=""
     ),
     # PeopleHR answers errors with HTTP 200 and {"isError": true, "Status": N}
     Scenario(

@@ -36,11 +36,21 @@ class SourcePeopleHR(UnifiedDeclarativeSource):
             problem = base_url_problem(config["base_url"])
             if problem:
                 raise config_error("base_url", problem)
-        names = [str(config[s]).strip() for s in QUERY_SETTINGS if config.get(s) not in (None, "")]
-        if any(not n for n in names):
-            raise config_error("holiday_query", "saved-query names cannot be blank.")
-        if len(set(names)) != len(names):
-            raise config_error("holiday_query", "each saved query reads one area: give different queries.")
+        names: dict[str, str] = {}
+        for setting in QUERY_SETTINGS:
+            value = config.get(setting)
+            if value in (None, ""):
+                continue
+            if not isinstance(value, str) or not value.strip():
+                raise config_error(
+                    setting, "give the name of a saved query in PeopleHR's Query Builder, or leave it empty."
+                )
+            twin = next((other for other, name in names.items() if name == value.strip()), None)
+            if twin:
+                raise config_error(
+                    twin, f"each saved query reads one area: give {setting} a different query."
+                )
+            names[setting] = value.strip()
         areas = config.get("read_areas")
         known = {a.name for a in AREAS.values()}
         if areas is not None and (not isinstance(areas, list) or not set(areas) <= known):
