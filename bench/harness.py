@@ -114,11 +114,13 @@ class Measurement:
         return data
 
 
-def run_process(args: Sequence[str], stdout_path: Path) -> tuple[int, float, float, float]:
+def run_process(
+    args: Sequence[str], stdout_path: Path, stderr_path: Path | None = None
+) -> tuple[int, float, float, float]:
     """Run a process to completion: (exit code, wall s, CPU s, peak RSS MB) of that process alone."""
-    with open(stdout_path, "wb") as out:
+    with open(stdout_path, "wb") as out, open(stderr_path or os.devnull, "wb") as err:
         started = time.monotonic()
-        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(args, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.monotonic() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -142,8 +144,8 @@ def run_connector(
                 args += [flag, str(path)]
         if sandbox:
             sandbox.clear_log()
-        out = Path(tmp) / "stdout.jsonl"
-        code, wall, cpu, rss = run_process(args, out)
+        out, err = Path(tmp) / "stdout.jsonl", Path(tmp) / "stderr.txt"
+        code, wall, cpu, rss = run_process(args, out, err)
         records: Counter[str] = Counter()
         last_state: dict[str, dict[str, Any]] = {}
         error = None
@@ -159,6 +161,8 @@ def run_connector(
                     }
                 elif line.startswith(b'{"type":"TRACE"') and b'"ERROR"' in line:
                     error = json.loads(line)["trace"]["error"]["message"]
+        if code != 0 and error is None:
+            error = f"exit code {code}: " + err.read_text(errors="replace")[-2000:]
         calls = sandbox.log()["by_route"] if sandbox else {}
     states = list(last_state.values())
     return Measurement(wall, cpu, rss, dict(records), len(json.dumps(states)), calls, code, error, states)

@@ -1,4 +1,15 @@
-"""What the benchmark runs: one `Target` per connector, with its sizes, config and call minimum."""
+"""What the benchmark runs: one `Target` per row family, with its sizes, streams, config and call minimum.
+
+Rows are chosen so that `make bench` ends in under 20 minutes on a 2-core machine:
+- ``<connector>``: the two streams the CPU target is about (employees and time-off requests, three
+  years of requests: about 19 per employee) at 1,000 and 10,000 employees.
+- ``<connector>-employees``: the employees stream alone at 1,000 and 50,000 employees: the memory
+  target (peak RSS flat in tenant size) and the largest tenant (a million time-off requests at
+  50,000 employees would take most of the 20 minutes by themselves).
+- ``<connector>-all``: every stream at 1,000 employees, the whole call formula against the minimum.
+- PeopleHR at 1,000 only (its sandbox limit lifted): per-employee fan-out, and saved queries in bulk.
+  Its model at the real 30 calls a minute is checked by `peoplehr_model.py` at a reduced scale.
+"""
 
 from __future__ import annotations
 
@@ -19,36 +30,147 @@ class Target:
     provider: str
     command: list[str]
     sizes: list[int]
-    #: Bearer/X-Auth-Token headers the floor sends (PeopleHR's key travels in the replayed body).
+    #: Headers the floor sends (PeopleHR's key travels in the replayed body).
     floor_headers: Callable[[Mapping[str, Any]], dict[str, str]]
-    #: The fewest calls the API allows for the data (None when not modelled).
-    call_minimum: Callable[[Mapping[str, int], Mapping[str, Any], bool], int | None] = (
-        lambda counts, config, incremental: None
-    )
+    #: Streams to read (None: all); `describe` says what the row covers.
     streams: list[str] | None = None
-    options: Callable[[int], dict[str, str]] = field(default=lambda size: {})
+    describe: str = ""
+    #: Whether `minimum.py` models this provider's call minimum.
+    has_minimum: bool = True
+    options: dict[str, str] = field(default_factory=dict)
     config_overrides: dict[str, Any] = field(default_factory=dict)
 
     def installed(self) -> bool:
         return Path(self.command[0]).exists()
-
-    def sandbox_options(self, size: int) -> dict[str, str]:
-        return self.options(size)
 
     def config(self, sandbox: SandboxProcess) -> dict[str, Any]:
         assert sandbox.connector_config is not None, f"{self.provider} sandbox gives no connector config"
         return {**sandbox.connector_config, **self.config_overrides}
 
 
-TARGETS: dict[str, Target] = {
-    "toy-hr": Target(
-        name="toy-hr",
-        provider="toy-hr",
-        command=[sys.executable, str(ROOT / "tests/fixtures/toy_connector/main.py")],
-        sizes=[1000],
-        floor_headers=lambda config: {"Authorization": f"Bearer {config['api_token']}"},
-        streams=["employees", "departments"],
-    ),
+def _script(name: str) -> list[str]:
+    return [str(BIN / name)]
+
+
+def _sage(config: Mapping[str, Any]) -> dict[str, str]:
+    return {"X-Auth-Token": config["api_key"]}
+
+
+def _bearer(config: Mapping[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {config['api_token']}"}
+
+
+_CPU_STREAMS = ["employees", "time_off_requests"]
+_SESAME = {"requests_per_minute": 1_000_000, "num_workers": 4}
+_PEOPLEHR_QUERIES = {
+    "holiday_query": "Connector Holidays",
+    "absence_query": "Connector Absences",
+    "salary_query": "Connector Salaries",
 }
 
-assert BIN  # the connectors' console scripts live next to this interpreter
+TARGETS: dict[str, Target] = {
+    target.name: target
+    for target in [
+        Target(
+            name="sage-hr",
+            provider="sage-hr",
+            command=_script("source-sage-hr"),
+            sizes=[1000, 10000],
+            floor_headers=_sage,
+            streams=_CPU_STREAMS,
+            describe="employees (with leaver details, without the per-employee custom fields) + time-off requests",
+            config_overrides={"include_custom_fields": False},
+        ),
+        Target(
+            name="sage-hr-employees",
+            provider="sage-hr",
+            command=_script("source-sage-hr"),
+            sizes=[1000, 50000],
+            floor_headers=_sage,
+            streams=["employees"],
+            describe="employees (with leaver details, without the per-employee custom fields)",
+            config_overrides={"include_custom_fields": False},
+        ),
+        Target(
+            name="sage-hr-all",
+            provider="sage-hr",
+            command=_script("source-sage-hr"),
+            sizes=[1000],
+            floor_headers=_sage,
+            describe="all 7 streams",
+        ),
+        Target(
+            name="sesame-hr",
+            provider="sesame-hr",
+            command=_script("source-sesame-hr"),
+            sizes=[1000, 10000],
+            floor_headers=_bearer,
+            streams=_CPU_STREAMS,
+            describe="employees (4 joined lists) + time-off requests, 3 years",
+            options={"rate_limit": "0"},
+            config_overrides=_SESAME,
+        ),
+        Target(
+            name="sesame-hr-employees",
+            provider="sesame-hr",
+            command=_script("source-sesame-hr"),
+            sizes=[1000, 50000],
+            floor_headers=_bearer,
+            streams=["employees"],
+            describe="employees (4 joined lists)",
+            options={"rate_limit": "0"},
+            config_overrides=_SESAME,
+        ),
+        Target(
+            name="sesame-hr-all",
+            provider="sesame-hr",
+            command=_script("source-sesame-hr"),
+            sizes=[1000],
+            floor_headers=_bearer,
+            describe="all 8 streams",
+            options={"rate_limit": "0"},
+            config_overrides=_SESAME,
+        ),
+        Target(
+            name="peoplehr",
+            provider="peoplehr",
+            command=_script("source-peoplehr"),
+            sizes=[1000],
+            floor_headers=lambda config: {},
+            describe="all 7 streams, per-employee fan-out (sandbox limit lifted)",
+            options={"rate_limit": "0"},
+        ),
+        Target(
+            name="peoplehr-queries",
+            provider="peoplehr",
+            command=_script("source-peoplehr"),
+            sizes=[1000],
+            floor_headers=lambda config: {},
+            describe="all 7 streams, saved queries for holidays, absences, salaries (benefits per employee)",
+            options={"rate_limit": "0"},
+            config_overrides=_PEOPLEHR_QUERIES,
+        ),
+        Target(
+            name="toy-hr",
+            provider="toy-hr",
+            command=[sys.executable, str(ROOT / "tests/fixtures/toy_connector/main.py")],
+            sizes=[1000],
+            floor_headers=lambda config: {"Authorization": f"Bearer {config['api_token']}"},
+            streams=["employees", "departments"],
+            describe="the template connector (not part of `make bench`)",
+            has_minimum=False,
+        ),
+    ]
+}
+
+#: What `make bench` runs by default.
+DEFAULT = [
+    "sage-hr",
+    "sage-hr-employees",
+    "sage-hr-all",
+    "sesame-hr",
+    "sesame-hr-employees",
+    "sesame-hr-all",
+    "peoplehr",
+    "peoplehr-queries",
+]

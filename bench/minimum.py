@@ -1,0 +1,143 @@
+"""The call minimum: the fewest calls each API allows for the data a sync reads.
+
+Derived from the API's paging rules and the tenant's own counts: the bench rebuilds the sandbox's
+company (same size, seed and day) and the provider's rendering of it in a child process, counts what
+a sync must list, and applies the paging rules. It is a bound on any client, not the connector's own
+formula: where a connector reads a list more often than the API requires, the ratio shows it.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from typing import Any
+
+from hris_sandbox import Company
+from hris_sandbox.providers import create_app
+
+#: Streams whose data a sync reads, per provider; None = every stream of the connector.
+Streams = frozenset[str]
+
+
+def _pages(count: int, size: int) -> int:
+    return max(1, math.ceil(count / size))
+
+
+def sage_hr(company: Company, config: dict[str, Any], streams: Streams, incremental: bool) -> dict[str, int]:
+    """Sage HR: fixed pages of 50; one `/employees?…history=true` read serves employees, employments
+    and the ids of both per-employee lists; leave requests only by date window of at most 65 days
+    [I], and no changed-since filter, so an incremental sync re-reads every window that may have
+    changed (the connector's documented look-back of 90 days, up to the one-year horizon)."""
+    pages = lambda n: _pages(n, 50)  # noqa: E731
+    active, leavers = company.active_employees(), company.terminated_employees()
+    calls: dict[str, int] = {}
+    if streams & {"employees", "employments", "compensations", "time_off_balances"}:
+        calls["/employees"] = pages(len(active))
+    if streams & {"employees", "compensations"}:
+        calls["/terminated-employees"] = pages(len(leavers))
+    if "employees" in streams:
+        # a leaver's termination reason is only on the detail; it cannot change unseen after the
+        # first read without the list entry changing, so an unchanged incremental sync needs none
+        if not incremental and leavers:
+            calls["/terminated-employees/{id}"] = len(leavers)
+            calls["/termination-reasons"] = pages(len(company.termination_reasons))
+        if config.get("include_custom_fields", True):
+            calls["/employees/{id}/custom-fields"] = len(active) + len(leavers)
+    if "departments" in streams:
+        calls["/teams"] = pages(len(company.departments))
+    if streams & {"time_off_types", "time_off_requests"}:
+        calls["/leave-management/policies"] = pages(len(company.time_off_types))
+    if "time_off_requests" in streams:
+        start = date.fromisoformat(config["start_date"])
+        end = company.as_of + timedelta(days=int(config.get("future_horizon_days", 365)))
+        low = company.as_of - timedelta(days=90) if incremental else start
+        requests = [r for r in company.all_requests() if getattr(r, "deleted_at", None) is None]
+        total, lo = 0, max(start, low)
+        while lo <= end:
+            hi = min(lo + timedelta(days=64), end)
+            total += pages(sum(1 for r in requests if r.start <= hi and r.end >= lo))
+            lo = hi + timedelta(days=1)
+        calls["/leave-management/requests"] = total
+    if "compensations" in streams:
+        calls["/employees/{id}/compensations"] = sum(pages(len(e.compensations)) for e in active + leavers)
+    if "time_off_balances" in streams:
+        calls["/employees/{id}/leave-management/balances"] = len(active)
+    return calls
+
+
+def sesame_hr(
+    company: Company, config: dict[str, Any], streams: Streams, incremental: bool
+) -> dict[str, int]:
+    """Sesame HR: pages of up to 500 [I]; every list once per sync (no list needs reading twice);
+    contracts, salaries and assigned compensations only per employee; work entries the only list
+    with an updated-since filter (one call finds that nothing changed)."""
+    snap = create_app("sesame-hr", company, rate_limit=0).view.snapshot()
+    page = int(config.get("page_size", 500))
+    pages = lambda listing: _pages(len(listing.items), page)  # noqa: E731
+    calls: dict[str, int] = {"/core/v3/info": 1}
+    if streams & {"employees", "employments", "compensations"}:
+        calls["/core/v3/employees"] = pages(snap.employees)
+    if streams & {"employees", "departments"}:
+        calls["/core/v3/employee-department-assignations"] = pages(snap.department_assignations)
+    if "employees" in streams:
+        calls["/core/v3/employee-office-assignations"] = pages(snap.office_assignations)
+        calls["/core/v3/employee-managers"] = pages(snap.managers)
+    if "departments" in streams:
+        calls["/core/v3/departments"] = pages(snap.departments)
+    if "locations" in streams:
+        calls["/core/v3/offices"] = pages(snap.offices)
+    if "time_off_types" in streams:  # requests carry their absence type's name themselves
+        calls["/schedule/v1/absence-types"] = pages(snap.absence_types)
+        calls["/schedule/v1/vacation-configurations"] = pages(snap.vacation_configurations)
+    if "time_off_requests" in streams:
+        calls["/schedule/v1/vacation-day-off-requests"] = pages(snap.vacation_requests)
+        calls["/schedule/v1/absence-day-off-requests"] = pages(snap.absence_requests)
+    if "employments" in streams:
+        calls["/contract/v1/contracts/{employeeId}"] = sum(pages(c) for c in snap.contracts.values())
+    if "compensations" in streams:
+        calls["/contract/v1/compensations"] = 1
+        calls["/contract/v1/salaries"] = len(snap.employees.items)
+        if snap.compensations.items and config.get("include_compensation_assignments", True):
+            calls["/contract/v1/employees/{employeeId}/compensations"] = len(snap.employees.items)
+    if "work_entries" in streams:
+        calls["/schedule/v1/work-entries"] = 1 if incremental else pages(snap.work_entries)
+    return calls
+
+
+def peoplehr(company: Company, config: dict[str, Any], streams: Streams, incremental: bool) -> dict[str, int]:
+    """PeopleHR: no paging and no bulk action except saved queries. One employee list serves every
+    stream; each per-employee area costs one call per employee who can have data in the window (W);
+    on an unchanged incremental sync a settled leaver (left more than 31 days before the last sync,
+    here: now) cannot have new data (W − S); a saved query is one call for everybody."""
+    start, horizon = date.fromisoformat(config["start_date"]), company.as_of + timedelta(days=366)
+    last = company.as_of if incremental else None
+
+    def needs(e: Any) -> bool:
+        if (e.termination_date and e.termination_date < start) or e.start_date > horizon:
+            return False
+        return not (last and e.termination_date and e.termination_date < last - timedelta(days=31))
+
+    readers = sum(needs(e) for e in company.employee_list())
+    areas = {
+        "/Holiday": ("time_off_requests", "holiday_query"),
+        "/Absence": ("time_off_requests", "absence_query"),
+    }
+    areas |= {"/Salary": ("compensations", "salary_query"), "/Benefit": ("benefits", None)}
+    calls = {"/Employee": 1}
+    for route, (stream, query) in areas.items():
+        if stream in streams and route.strip("/") in config.get("read_areas", [r.strip("/") for r in areas]):
+            calls[route] = 1 if query and config.get(query) else readers
+    return calls
+
+
+RULES = {"sage-hr": sage_hr, "sesame-hr": sesame_hr, "peoplehr": peoplehr}
+
+
+def call_minimum(
+    provider: str, employees: int, seed: int, years: int, config: dict[str, Any], streams: list[str]
+) -> dict[str, dict[str, int]]:
+    """{"full": {route: calls}, "incremental": {...}} for the sandbox tenant of these parameters."""
+    company = Company.generate(employees=employees, seed=seed, years=years)
+    rule = RULES[provider]
+    chosen = frozenset(streams)
+    return {mode: rule(company, config, chosen, mode == "incremental") for mode in ("full", "incremental")}

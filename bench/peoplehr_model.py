@@ -1,0 +1,107 @@
+"""PeopleHR at its real limit of 30 calls a minute: a model of sync time, checked by a measured run.
+
+At 30 calls per minute the calls decide everything: the connector spends almost all of a sync waiting
+for its budget (at most `requests_per_minute` calls in any 61 s). A sync of C calls therefore takes
+
+    T(C) = start-up + (⌈C / 30⌉ − 1) × 61 s + the last batch (a fraction of a second)
+
+and C follows the connector's formula (README, "The call budget"), which here is also the call
+minimum (`minimum.peoplehr`): 1 + A·W + Q on a full sync, 1 + A·(W − S) + Q on an incremental one.
+W and S are counted on the sandbox's companies of 100, 1,000 and 5,000 employees (3 years of
+history; the sandbox's config starts time off two years back), for the per-employee fan-out (A = 4)
+and for saved queries (holidays, absences and salaries in three calls; benefits still per employee).
+
+`measure()` checks the model: a reduced tenant against the sandbox enforcing 30 calls per 60 s, a full
+and an unchanged incremental sync through the console script, predicted against measured wall time.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from harness import SandboxProcess, run_connector
+from hris_sandbox import Company
+from minimum import peoplehr as peoplehr_minimum
+
+RATE, WINDOW = 30, 61.0
+STREAMS = frozenset(
+    [
+        "employees",
+        "departments",
+        "locations",
+        "time_off_types",
+        "time_off_requests",
+        "compensations",
+        "benefits",
+    ]
+)
+QUERIES = {
+    "holiday_query": "Connector Holidays",
+    "absence_query": "Connector Absences",
+    "salary_query": "Connector Salaries",
+}
+
+
+def sync_seconds(calls: int, startup: float = 0.0, rate: int = RATE) -> float:
+    return startup + (math.ceil(calls / rate) - 1) * WINDOW
+
+
+def _config(company: Company, queries: bool) -> dict[str, Any]:
+    start = company.as_of.replace(year=company.as_of.year - 2)
+    return {"start_date": start.isoformat(), **(QUERIES if queries else {})}
+
+
+def model(sizes: tuple[int, ...] = (100, 1000, 5000), startup: float = 0.0) -> list[dict[str, Any]]:
+    rows = []
+    for size in sizes:
+        company = Company.generate(employees=size, seed=1, years=3)
+        row: dict[str, Any] = {"employees": size}
+        for path, queries in (("fan_out", False), ("saved_queries", True)):
+            config = _config(company, queries)
+            for mode in ("full", "incremental"):
+                calls = sum(peoplehr_minimum(company, config, STREAMS, mode == "incremental").values())
+                row[f"{path}_{mode}"] = {"calls": calls, "seconds": round(sync_seconds(calls, startup))}
+        rows.append(row)
+    return rows
+
+
+def _max_in_window(times: list[float], seconds: float) -> int:
+    times, best, lo = sorted(times), 0, 0
+    for hi, moment in enumerate(times):
+        while moment - times[lo] >= seconds:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
+def measure(command: list[str], startup: float, employees: int = 14) -> dict[str, Any]:
+    """Full and unchanged incremental sync of a small tenant at the real limit, against the model."""
+    from run import configured_catalog, discover
+    from targets import TARGETS
+
+    target = TARGETS["peoplehr"]
+    result: dict[str, Any] = {"employees": employees, "rate_per_minute": RATE}
+    options = {"rate_limit": str(RATE)}
+    with SandboxProcess("peoplehr", employees, options) as sandbox:
+        config = dict(sandbox.connector_config or {})
+        assert config["requests_per_minute"] == RATE
+        catalog = configured_catalog(discover(target, config), None)
+        full = run_connector(command, "read", sandbox, config, catalog)
+        peak_full = _max_in_window([e["at"] for e in sandbox.log(entries=True)["entries"]], 60.0)
+    # the same tenant again (same seed and day) with a fresh limit, as for a sync an hour later: in
+    # the same sandbox the first sync's last minute of calls would still count against the second
+    with SandboxProcess("peoplehr", employees, options) as sandbox:
+        config = {**config, "base_url": (sandbox.connector_config or {})["base_url"]}
+        incremental = run_connector(command, "read", sandbox, config, catalog, full.state)
+    for mode, measured in (("full", full), ("incremental", incremental)):
+        if measured.exit_code != 0:
+            raise RuntimeError(f"peoplehr at {RATE}/min, {mode}: {measured.error}")
+        result[mode] = {
+            "calls": measured.total_calls,
+            "measured_seconds": round(measured.wall_seconds, 1),
+            "modelled_seconds": round(sync_seconds(measured.total_calls, startup), 1),
+            "records": measured.total_records,
+        }
+    result["peak_calls_in_60s"] = peak_full
+    return result
