@@ -104,21 +104,30 @@ def duplicate(env: Env) -> list[Fault]:
     ]
 
 
-ID_KEY = {SAGE: "id", SESAME: "id", PEOPLEHR: "EmployeeId"}
+#: The fields that identify a record (PeopleHR: UniqueKey when sent, else EmployeeId).
+ID_KEYS = {SAGE: ("id",), SESAME: ("id",), PEOPLEHR: ("UniqueKey", "EmployeeId")}
 
 
-def drifted(row: dict[str, Any], id_key: str) -> dict[str, Any]:
-    """Unknown fields, nulls where scalar values were, a numeric id as a string."""
-    out = {k: v if k == id_key or isinstance(v, list | dict) else None for k, v in row.items()}
-    if isinstance(out[id_key], int):
-        out[id_key] = str(out[id_key])
+def drifted(row: dict[str, Any], id_keys: tuple[str, ...]) -> dict[str, Any]:
+    """Unknown fields, nulls where scalar values were (one level into objects too, e.g. PeopleHR's
+    ``{"DisplayValue": ...}``), a numeric id as a string."""
+
+    def nulled(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: v if isinstance(v, list | dict) else None for k, v in value.items()}
+        return value if isinstance(value, list) else None
+
+    out = {k: v if k in id_keys else nulled(v) for k, v in row.items()}
+    for key in id_keys:
+        if isinstance(out.get(key), int):
+            out[key] = str(out[key])
     out["x_new_field"] = {"nested": [1, "two", None]}
     return out
 
 
 def drift(env: Env) -> list[Fault]:
     page = fetch(env, 1)
-    rows = [drifted(row, ID_KEY[env.connector]) for row in items(page)]
+    rows = [drifted(row, ID_KEYS[env.connector]) for row in items(page)]
     return [Fault("body", path=env.connector.list_path, body=with_items(page, rows))]
 
 
