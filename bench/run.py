@@ -289,9 +289,17 @@ def chart(results: dict[str, Any], path: Path) -> None:
     right.set_ylim(bottom=0)
     for axis in (left, right):
         axis.grid(True, alpha=0.3)
-        axis.legend(fontsize=7)
+        if axis.get_legend_handles_labels()[0]:
+            axis.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
+
+
+def write(results: dict[str, Any], out: Path) -> None:
+    (out / "latest.json").write_text(json.dumps(results, indent=2))
+    (out / "latest.md").write_text(markdown(results))
+    if results["rows"]:
+        chart(results, out / "latest.png")
 
 
 def main() -> int:
@@ -304,6 +312,12 @@ def main() -> int:
     names = [n for n in args.targets.split(",") if n]
     results: dict[str, Any] = {"machine": machine(), "rows": [], "startup": {}}
     started = time.monotonic()
+    out = Path(args.results)
+    out.mkdir(exist_ok=True)
+    for suffix in ("json", "md", "png"):
+        latest = out / f"latest.{suffix}"
+        if latest.exists():
+            shutil.copy(latest, out / f"previous.{suffix}")
     for name in names:
         target = TARGETS[name]
         if not target.installed():
@@ -322,6 +336,8 @@ def main() -> int:
                 results.setdefault("failures", []).append(str(failure))
                 continue
             results["rows"].append(row)
+            results["elapsed_seconds"] = round(time.monotonic() - started, 1)
+            write(results, out)  # after every row: an interrupted run keeps what it measured
             print(
                 f"  full {row['full']['wall_seconds']:.1f}s ({row['ratios']['wall_vs_floor']}x floor, "
                 f"throughput {row['ratios']['throughput_vs_floor']}x), "
@@ -339,16 +355,7 @@ def main() -> int:
             "startup_seconds": spec_seconds,
         }
     results["elapsed_seconds"] = round(time.monotonic() - started, 1)
-    out = Path(args.results)
-    out.mkdir(exist_ok=True)
-    for suffix in ("json", "md", "png"):
-        latest = out / f"latest.{suffix}"
-        if latest.exists():
-            shutil.copy(latest, out / f"previous.{suffix}")
-    (out / "latest.json").write_text(json.dumps(results, indent=2))
-    (out / "latest.md").write_text(markdown(results))
-    if results["rows"]:
-        chart(results, out / "latest.png")
+    write(results, out)
     print(markdown(results))
     print(f"bench took {results['elapsed_seconds']} s; results in {out}")
     return 0
