@@ -81,7 +81,9 @@ def test_discover_schemas_are_open_and_strict_schemas_closed():
     for stream in STREAMS:
         assert not closed(load_schema(stream)), stream
         assert load_schema(stream, strict=True)["additionalProperties"] is False
-        assert load_schema(stream)["properties"].keys() == load_schema(stream, strict=True)["properties"].keys()
+        assert (
+            load_schema(stream)["properties"].keys() == load_schema(stream, strict=True)["properties"].keys()
+        )
 
 
 def test_schemas_reject_unknown_fields_and_bad_values():

@@ -57,9 +57,7 @@ def two_hosts():
 def test_guard_refuses_cross_host_redirects_before_sending_anything(two_hosts):
     api, evil = two_hosts
     install_redirect_guard()
-    api.faults.add(
-        Fault("redirect", status=307, location=f"{evil.url}/v1/departments")
-    )
+    api.faults.add(Fault("redirect", status=307, location=f"{evil.url}/v1/departments"))
     with pytest.raises(Exception, match="redirected to another host"):
         requests.post(
             f"{api.url}/v1/departments",

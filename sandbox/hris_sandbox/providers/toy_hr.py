@@ -36,7 +36,11 @@ class ToyHRApp(ProviderApp):
         return {"api_token": self.token}
 
     def connector_config(self, base_url: str) -> dict[str, Any]:
-        return {"base_url": base_url, "api_token": self.token, "start_date": (self.company.as_of.replace(day=1)).isoformat()}
+        return {
+            "base_url": base_url,
+            "api_token": self.token,
+            "start_date": (self.company.as_of.replace(day=1)).isoformat(),
+        }
 
     def authenticate(self, request: Request) -> Response | None:
         if request.header("Authorization") != f"Bearer {self.token}":

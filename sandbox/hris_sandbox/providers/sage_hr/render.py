@@ -219,7 +219,9 @@ class SageView:
             "country": e.country,
             "employee_number": e.employee_number,
             "employment_status": status_name(e, current),
-            "nationality": DEMONYMS.get(e.nationality or "", e.nationality),  # text such as "Norwegian" [V-3p]
+            "nationality": DEMONYMS.get(
+                e.nationality or "", e.nationality
+            ),  # text such as "Norwegian" [V-3p]
             "marital_status": MARITAL.get(e.marital_status or ""),
             "personal_identification_number": None,
             "tax_number": None,
