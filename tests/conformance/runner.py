@@ -129,14 +129,16 @@ class ConnectorRunner:
         extra_args: Sequence[str] = (),
     ) -> RunResult:
         with tempfile.TemporaryDirectory(prefix="connector-run-") as tmp:
-            args = [*self.command, verb]
+            os.chmod(tmp, 0o755)  # readable by a container's non-root user too
+            files: dict[str, Path] = {}
             for flag, payload in (("--config", config), ("--catalog", catalog), ("--state", state)):
                 if payload is not None:
                     path = Path(tmp) / f"{flag[2:]}.json"
                     path.write_text(json.dumps(payload))
-                    args += [flag, str(path)]
+                    path.chmod(0o644)
+                    files[flag] = path
             proc = subprocess.run(
-                [*args, *extra_args],
+                [*self.invocation(verb, Path(tmp), files), *extra_args],
                 capture_output=True,
                 text=True,
                 env=self.env,
@@ -152,6 +154,10 @@ class ConnectorRunner:
             except json.JSONDecodeError:
                 junk.append(line)
         return RunResult(verb, proc.returncode, messages, proc.stdout, proc.stderr, junk)
+
+    def invocation(self, verb: str, workdir: Path, files: Mapping[str, Path]) -> list[str]:
+        """The command line of one run; `files` maps ``--config``/``--catalog``/``--state`` to their files."""
+        return [*self.command, verb, *(part for flag, path in files.items() for part in (flag, str(path)))]
 
     def discover(self, config: Mapping[str, Any]) -> dict[str, Any]:
         return self.run("discover", config).raise_on_failure().catalog()

@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conformance.runner import ConnectorRunner, RunResult, configured_catalog
@@ -41,28 +39,9 @@ class ImageRunner(ConnectorRunner):
         super().__init__(["podman", "run", "--rm", "--network=host"], env=ENV, timeout=600)
         self.image = image
 
-    def run(
-        self,
-        verb: str,
-        config: Mapping[str, Any] | None = None,
-        catalog: Mapping[str, Any] | None = None,
-        state: Sequence[Mapping[str, Any]] | None = None,
-        extra_args: Sequence[str] = (),
-    ) -> RunResult:
-        with tempfile.TemporaryDirectory(prefix="image-run-") as tmp:
-            os.chmod(tmp, 0o755)  # the image runs as the non-root user airbyte
-            args = [*self.command, "-v", f"{tmp}:/data:ro", self.image, verb]
-            for flag, payload in (("--config", config), ("--catalog", catalog), ("--state", state)):
-                if payload is not None:
-                    path = Path(tmp) / f"{flag[2:]}.json"
-                    path.write_text(json.dumps(payload))
-                    path.chmod(0o644)
-                    args += [flag, f"/data/{path.name}"]
-            proc = subprocess.run(
-                [*args, *extra_args], capture_output=True, text=True, env=self.env, timeout=self.timeout
-            )
-        messages = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-        return RunResult(verb, proc.returncode, messages, proc.stdout, proc.stderr)
+    def invocation(self, verb: str, workdir: Path, files: Mapping[str, Path]) -> list[str]:
+        mounted = (part for flag, path in files.items() for part in (flag, f"/data/{path.name}"))
+        return [*self.command, "-v", f"{workdir}:/data:ro", self.image, verb, *mounted]
 
 
 def by_stream(result: RunResult) -> dict[str, list[str]]:

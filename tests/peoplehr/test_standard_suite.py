@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from airbyte_cdk.test.models import ConnectorTestScenario
-from airbyte_cdk.test.standard_tests import SourceTestSuiteBase, pytest_hooks
+from airbyte_cdk.test.standard_tests import pytest_hooks
+from conformance.standard import SandboxStandardSuite
 from source_peoplehr.source import SourcePeopleHR
 
 from .conftest import serve
@@ -40,20 +40,6 @@ def sandbox_configs() -> Iterator[None]:
         path.unlink(missing_ok=True)
 
 
-class TestPeopleHRStandard(SourceTestSuiteBase):
-    # The image tests build a Docker image; there is no Docker engine here (see airbyte-toolkit.md).
-    test_docker_image_build_and_spec = None
-    test_docker_image_spec_backward_compatibility = None
-    test_docker_image_build_and_check = None
-    test_docker_image_build_and_config_matches_spec = None
-    test_docker_image_build_and_discover = None
-    test_docker_image_build_and_read = None
-
-    @classmethod
-    def get_connector_root_dir(cls) -> Path:
-        return ROOT
-
-    @classmethod
-    def create_connector(cls, scenario: ConnectorTestScenario | None) -> SourcePeopleHR:
-        config = scenario.get_config_dict(connector_root=ROOT, empty_if_missing=True) if scenario else {}
-        return SourcePeopleHR(config=config)
+class TestPeopleHRStandard(SandboxStandardSuite):
+    connector_root = ROOT
+    source_class = SourcePeopleHR

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from airbyte_cdk.test.models import ConnectorTestScenario
-from airbyte_cdk.test.standard_tests import SourceTestSuiteBase, pytest_hooks
+from airbyte_cdk.test.standard_tests import pytest_hooks
+from conformance.standard import SandboxStandardSuite
 from source_sage_hr.source import SourceSageHR
 
 from .conftest import sage_sandbox
@@ -36,18 +37,9 @@ def sandbox_config() -> Iterator[None]:
     shutil.rmtree(SANDBOX_CONFIG.parent, ignore_errors=True)
 
 
-class TestSageHRStandard(SourceTestSuiteBase):
-    # The image tests build a Docker image; there is no Docker engine here (see airbyte-toolkit.md).
-    test_docker_image_build_and_spec = None
-    test_docker_image_spec_backward_compatibility = None
-    test_docker_image_build_and_check = None
-    test_docker_image_build_and_config_matches_spec = None
-    test_docker_image_build_and_discover = None
-    test_docker_image_build_and_read = None
-
-    @classmethod
-    def get_connector_root_dir(cls) -> Path:
-        return ROOT
+class TestSageHRStandard(SandboxStandardSuite):
+    connector_root = ROOT
+    source_class = SourceSageHR
 
     @classmethod
     def get_scenarios(cls) -> list[ConnectorTestScenario]:
@@ -57,8 +49,3 @@ class TestSageHRStandard(SourceTestSuiteBase):
             else s
             for s in super().get_scenarios()
         ]
-
-    @classmethod
-    def create_connector(cls, scenario: ConnectorTestScenario | None) -> SourceSageHR:
-        config = scenario.get_config_dict(connector_root=ROOT, empty_if_missing=True) if scenario else {}
-        return SourceSageHR(config=config)

@@ -7,8 +7,8 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from airbyte_cdk.test.models import ConnectorTestScenario
-from airbyte_cdk.test.standard_tests import SourceTestSuiteBase, pytest_hooks
+from airbyte_cdk.test.standard_tests import pytest_hooks
+from conformance.standard import SandboxStandardSuite
 from hris_sandbox import Company, SandboxServer
 from hris_sandbox.providers.sesame_hr import SesameHRApp
 from source_sesame_hr import SourceSesameHR
@@ -44,22 +44,6 @@ def sandbox_configs() -> Iterator[None]:
                 path.unlink(missing_ok=True)
 
 
-class TestSesameHRStandard(SourceTestSuiteBase):
-    # The image tests build a Docker image; there is no Docker engine here (see airbyte-toolkit.md).
-    test_docker_image_build_and_spec = None
-    test_docker_image_spec_backward_compatibility = None
-    test_docker_image_build_and_check = None
-    test_docker_image_build_and_config_matches_spec = None
-    test_docker_image_build_and_discover = None
-    test_docker_image_build_and_read = None
-
-    @classmethod
-    def get_connector_root_dir(cls):  # type: ignore[no-untyped-def]
-        return CONNECTOR_ROOT
-
-    @classmethod
-    def create_connector(cls, scenario: ConnectorTestScenario | None) -> SourceSesameHR:
-        config = (
-            scenario.get_config_dict(connector_root=CONNECTOR_ROOT, empty_if_missing=True) if scenario else {}
-        )
-        return SourceSesameHR(config=config)
+class TestSesameHRStandard(SandboxStandardSuite):
+    connector_root = CONNECTOR_ROOT
+    source_class = SourceSesameHR
