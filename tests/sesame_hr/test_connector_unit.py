@@ -163,6 +163,37 @@ def test_employees_get_departments_offices_and_managers_from_three_list_calls() 
     )
 
 
+def test_a_failed_assignation_listing_fails_the_employees_instead_of_emitting_them_unjoined() -> None:
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", json=page([employee(A)]))
+        m.get(
+            f"{BASE}/core/v3/employee-department-assignations",
+            json=page([link("department", A, D1, "2023-03-06T09:00:00+01:00")]),
+        )
+        m.get(f"{BASE}/core/v3/employee-office-assignations", json=page([]))
+        m.get(f"{BASE}/core/v3/employee-managers", status_code=400)
+        out = run("employees", m, expected_outcome=ExpectedOutcome.EXPECT_EXCEPTION)
+    assert out.errors and not records(out)
+    assert "employee-managers" in out.errors[-1].trace.error.message
+
+
+def test_links_without_the_employee_are_skipped_and_missing_link_fields_read_as_absent() -> None:
+    orphan = link("department", A, D2, "2024-02-01T09:00:00+01:00")
+    orphan["employee"] = None  # a dangling assignation: no employee to join it to
+    no_date = link("department", A, D1, "2023-03-06T09:00:00+01:00")
+    del no_date["createdAt"]
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", json=page([employee(A)]))
+        m.get(f"{BASE}/core/v3/employee-department-assignations", json=page([orphan, no_date]))
+        m.get(f"{BASE}/core/v3/employee-office-assignations", json=page([]))
+        m.get(f"{BASE}/core/v3/employee-managers", json=page([]))
+        out = run("employees", m)
+    [jordi] = records(out)
+    assert jordi["group_ids"] == [f"sesame_hr:{COMPANY_ID}:department:{D1}"]
+
+
 def vacation(uid: str, request_type: str, status: str, days: list[str], **extra: Any) -> dict[str, Any]:
     configuration = {"id": "c0ffee00-0000-4000-8000-000000000001", "name": "Vacaciones 2024"}
     return {
