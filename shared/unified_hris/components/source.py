@@ -27,6 +27,9 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    CustomDecoder as CustomDecoderModel,
+)
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     DatetimeBasedCursor as DatetimeBasedCursorModel,
 )
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
@@ -34,6 +37,12 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 )
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     HttpRequester as HttpRequesterModel,
+)
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    HttpResponseFilter as HttpResponseFilterModel,
+)
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    SimpleRetriever as SimpleRetrieverModel,
 )
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.declarative.partition_routers import SinglePartitionRouter
@@ -44,6 +53,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from jsonschema import Draft7Validator, ValidationError
 
 from unified_hris.components.change_detection import ChangeDetectionCursor, DateWindows
+from unified_hris.components.decoders import ParsedBodyDecoder, ParsedBodyResponseFilter
 from unified_hris.security import install_redirect_guard
 
 
@@ -91,6 +101,32 @@ class UnifiedComponentFactory(ModelToComponentFactory):
         timeout = config.get(TIMEOUT_FIELD) or model.read_timeout_in_seconds or DEFAULT_READ_TIMEOUT_SECONDS
         model = model.copy(update={"read_timeout_in_seconds": float(timeout)})
         return super().create_http_requester(model, config, *args, name=name, **kwargs)
+
+    def create_simple_retriever(self, model: SimpleRetrieverModel, config: Config, **kwargs: Any) -> Any:
+        """A retriever without a decoder of its own reads JSON with `ParsedBodyDecoder` (one parse per page)."""
+        if model.decoder is None:
+            decoder = CustomDecoderModel(
+                type="CustomDecoder",
+                class_name=f"{ParsedBodyDecoder.__module__}.{ParsedBodyDecoder.__name__}",
+            )
+            model = model.copy(update={"decoder": decoder})
+        return super().create_simple_retriever(model, config, **kwargs)
+
+    def create_http_response_filter(
+        self, model: HttpResponseFilterModel, config: Config, **kwargs: Any
+    ) -> ParsedBodyResponseFilter:
+        """The CDK's filter, reading the body from the same parse as the decoder."""
+        built = super().create_http_response_filter(model, config, **kwargs)
+        return ParsedBodyResponseFilter(
+            config=built.config,
+            parameters=model.parameters or {},
+            action=built.action,
+            failure_type=built.failure_type,
+            http_codes=built.http_codes,
+            error_message_contains=built.error_message_contains,
+            predicate=built.predicate,
+            error_message=built.error_message,
+        )
 
     def _build_concurrent_cursor(
         self, model: DeclarativeStreamModel, stream_slicer: Any, config: Mapping[str, Any]
