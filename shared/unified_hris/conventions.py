@@ -32,7 +32,7 @@ def canonical_hash(record: Mapping[str, Any]) -> str:
 
 def format_timestamp(moment: datetime) -> str:
     """ISO-8601 UTC with microseconds and a trailing Z, the one timestamp format of the records."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.isoformat(moment.astimezone(UTC), timespec="microseconds")[:-6] + "Z"
 
 
 _clock_lock = threading.Lock()

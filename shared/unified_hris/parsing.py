@@ -8,6 +8,7 @@ common ISO shapes; pendulum handles the rest.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -27,6 +28,42 @@ _TWO_PLACES = Decimal("0.01")
 def _zone(name: str) -> pendulum.Timezone | pendulum.FixedTimezone:
     """One zone object per name: building it was a tenth of a sync's CPU when done per value."""
     return pendulum.timezone(name)
+
+
+#: pendulum format tokens that have a ``strptime`` twin (longest first); other tokens go to pendulum.
+_STRPTIME_TOKENS = {
+    "YYYY": "%Y", "MMM": "%b", "MM": "%m", "M": "%m", "DD": "%d", "D": "%d", "ddd": "%a",
+    "HH": "%H", "H": "%H", "mm": "%M", "ss": "%S",
+}  # fmt: skip
+_TOKEN = re.compile("|".join(sorted(_STRPTIME_TOKENS, key=len, reverse=True)) + r"|[A-Za-z]+|[^A-Za-z]+")
+
+
+@functools.lru_cache(maxsize=64)
+def _strptime_format(fmt: str) -> str | None:
+    """The ``strptime`` twin of a pendulum format (``YYYY/MM/DD`` -> ``%Y/%m/%d``), or None when it has a
+    token without one: ``strptime`` is tens of times quicker than ``pendulum.from_format``."""
+    parts = []
+    for token in _TOKEN.findall(fmt):
+        if token in _STRPTIME_TOKENS:
+            parts.append(_STRPTIME_TOKENS[token])
+        elif token[0].isalpha():
+            return None
+        else:
+            parts.append(token.replace("%", "%%"))
+    return "".join(parts)
+
+
+def _from_format(text: str, fmt: str) -> datetime:
+    """`text` read with the pendulum format `fmt` (naive); ValueError when it does not match."""
+    twin = _strptime_format(fmt)
+    if twin is not None:
+        return datetime.strptime(text, twin)
+    return pendulum.from_format(text, fmt).naive()
+
+
+def _in_zone(moment: datetime, tz: str) -> datetime:
+    """A naive `moment` read as wall time in the IANA zone `tz`."""
+    return moment.replace(tzinfo=UTC) if tz == "UTC" else pendulum.instance(moment, tz=_zone(tz))
 
 
 def _blank(value: Any) -> bool:
@@ -54,7 +91,7 @@ def parse_date(value: Any, formats: Sequence[str] = ()) -> str | None:
             pass
     for fmt in formats:
         try:
-            return pendulum.from_format(text, fmt).date().isoformat()
+            return _from_format(text, fmt).date().isoformat()
         except ValueError:
             continue
     try:
@@ -75,19 +112,16 @@ def parse_datetime(value: Any, tz: str = "UTC", formats: Sequence[str] = ()) -> 
     if _blank(value):
         return None
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else pendulum.instance(value, tz=_zone(tz))
-        return format_timestamp(moment)
+        return format_timestamp(value if value.tzinfo else _in_zone(value, tz))
     text = str(value).strip()
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        if moment.tzinfo is None:
-            moment = pendulum.instance(moment, tz=_zone(tz))
-        return format_timestamp(moment)
+        return format_timestamp(moment if moment.tzinfo else _in_zone(moment, tz))
     except ValueError:
         pass
     for fmt in formats:
         try:
-            return format_timestamp(pendulum.from_format(text, fmt, tz=tz))
+            return format_timestamp(_in_zone(_from_format(text, fmt), tz))
         except ValueError:
             continue
     try:
