@@ -83,7 +83,7 @@ def test_a_non_admin_key_fails_check_with_what_to_do(setup):
 
 
 def test_the_providers_refusal_fails_the_sync_with_its_message():
-    # A tenant whose window limit is stricter than documented: the connector's 60-day windows are refused.
+    # A tenant whose window limit is stricter than documented: the connector's 65-day windows are refused.
     with sage_sandbox(employees=5, seed=2, window_limit_days="30", window_error="Window too long") as server:
         runner = ConnectorRunner([CONNECTOR])
         config = server.app.connector_config(server.url)
@@ -93,3 +93,16 @@ def test_the_providers_refusal_fails_the_sync_with_its_message():
         result = runner.run("read", config, catalog)
     messages = [e.get("message") or "" for e in result.errors()]
     assert any("validation_failed" in m and "Window too long" in m for m in messages), messages
+
+
+def test_streams_reading_the_same_list_read_it_once_even_when_they_overlap(setup, tmp_path, monkeypatch):
+    # Slow list pages: the four readers of /employees and the two of /terminated-employees are all
+    # waiting on the same page at once; each page still goes over the wire once.
+    setup.sandbox.faults.add(Fault("slow", path="/api/(terminated-)?employees$", delay=0.5, times=-1))
+    streams = ("employees", "employments", "compensations", "time_off_balances")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where the connector keeps its list cache
+    result = setup.read(*streams).raise_on_failure()
+    assert result.record_counts()["employees"] == setup.baseline["employees"]["employees"]
+    calls = setup.sandbox.log.by_route()
+    assert (calls["GET /api/employees"], calls["GET /api/terminated-employees"]) == (1, 1)
+    assert list(tmp_path.iterdir()) == [], "the list cache's folder is removed at exit"

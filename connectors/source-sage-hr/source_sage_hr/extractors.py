@@ -1,6 +1,7 @@
 """Record extractors for what one list response cannot say by itself.
 
-- `EmployeesExtractor`: `/employees` and `/terminated-employees` pages; adds a leaver's termination
+- `EmployeesExtractor`: `/employees` and `/terminated-employees` pages (the `/employees` page is the
+  one ``employments`` reads, with history arrays, which it drops); adds a leaver's termination
   reason (from the `TerminationMemo`, else one detail call) and, when ``include_custom_fields`` is on,
   the employee's custom fields (one call each). An employee whose call answers 404 was deleted while
   the sync ran: it is skipped with a log line (the change detection then reports it deleted, which it
@@ -27,6 +28,7 @@ from airbyte_cdk.sources.declarative.requesters.requester import Requester
 from airbyte_cdk.sources.types import Config
 from unified_hris.parsing import parse_date
 
+from source_sage_hr.employee_ids import pages
 from source_sage_hr.terminations import TerminationMemo, digest
 
 logger = logging.getLogger("airbyte")
@@ -36,6 +38,9 @@ TERMINATION_KEY = "termination"
 REASON_TYPE_KEY = "termination_reason_type"
 CUSTOM_FIELDS_KEY = "custom_fields"
 POLICY_KEY = "policy"
+#: History arrays of `/employees?*_history=true` (employment periods; not part of an employee record).
+HISTORIES = {"position": "position_history", "team": "team_history", "status": "employment_status_history"}
+HISTORY_KEYS = frozenset(HISTORIES.values())
 
 
 def _data(response: requests.Response) -> Any:
@@ -68,21 +73,11 @@ class EmployeesExtractor(RecordExtractor):
         if reason is None:
             return None
         if self._reason_types is None:
-            types: dict[str, str | None] = {}
-            page: int | None = 1
-            while page:
-                response = self.requester.send_request(
-                    path="termination-reasons", request_params={"page": page}
-                )
-                if response is None or response.status_code != 200:
-                    break
-                body = response.json()
-                for item in body.get("data") or []:
-                    types[str(item.get("name"))] = item.get("type")
-                meta = body.get("meta") or {}
-                following = meta.get("next_page")
-                page = following if isinstance(following, int) and following > page else None
-            self._reason_types = types
+            self._reason_types = {
+                str(item.get("name")): item.get("type")
+                for body in pages(self.requester, "termination-reasons")
+                for item in body.get("data") or []
+            }
         return self._reason_types.get(reason)
 
     def _termination(self, item: Mapping[str, Any]) -> tuple[str | None, str | None] | None:
@@ -102,7 +97,7 @@ class EmployeesExtractor(RecordExtractor):
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         leavers = urlsplit(response.url).path.rstrip("/").endswith("/terminated-employees")
         for item in _data(response) or []:
-            record = dict(item)
+            record = {key: value for key, value in item.items() if key not in HISTORY_KEYS}
             if leavers:
                 termination = self._termination(item)
                 if termination is None:
@@ -122,7 +117,6 @@ class EmployeesExtractor(RecordExtractor):
 
 
 # -- employments -------------------------------------------------------------------------------------
-HISTORIES = {"position": "position_history", "team": "team_history", "status": "employment_status_history"}
 
 
 def _segments(rows: Any) -> list[tuple[date, date | None, Mapping[str, Any]]]:

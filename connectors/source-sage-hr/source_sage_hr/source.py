@@ -9,10 +9,12 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
     DeclarativeStream as DeclarativeStreamModel,
 )
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
+from airbyte_cdk.sources.types import Config
 from unified_hris.components import ChangeDetectionCursor, UnifiedDeclarativeSource
 from unified_hris.components.source import UnifiedComponentFactory
 
 from source_sage_hr import config as sage_config
+from source_sage_hr.list_cache import ListCache
 from source_sage_hr.terminations import STATE_KEY, EmployeesCursor, TerminationMemo
 
 EMPLOYEES = "employees"
@@ -20,9 +22,31 @@ EMPLOYEES = "employees"
 
 class SageComponentFactory(UnifiedComponentFactory):
     """Gives the ``employees`` stream's cursor and its extractor one shared `TerminationMemo`, loaded
-    from that stream's state (custom components receive it as the ``termination_memo`` argument)."""
+    from that stream's state (custom components receive it as the ``termination_memo`` argument), and
+    every cached requester the one session of `list_cache` (see `source_sage_hr.list_cache`)."""
 
     _termination_memo: TerminationMemo | None = None
+    list_cache: ListCache | None = None
+
+    def create_http_requester(
+        self, model: Any, config: Config, *args: Any, name: str, use_cache: bool | None = None, **kwargs: Any
+    ) -> Any:
+        shared = bool(model.use_cache or use_cache) and not self._disable_cache
+        if shared:
+            model = model.copy(update={"use_cache": False})  # not the CDK's per-stream cache
+        requester = super().create_http_requester(model, config, *args, name=name, **kwargs)
+        if shared:
+            if self.list_cache is None:
+                self.list_cache = ListCache()
+            client = requester._http_client  # the CDK builds the client's session itself: swap it
+            client._session = self.list_cache.session(client._api_budget, client._session.auth)
+        return requester
+
+    def renew_list_cache(self) -> None:
+        """A new cache for a new set of streams (a source object may read more than once)."""
+        if self.list_cache is not None:
+            self.list_cache.close()
+        self.list_cache = None
 
     @property
     def termination_memo(self) -> TerminationMemo:
@@ -51,6 +75,10 @@ class SourceSageHR(UnifiedDeclarativeSource):
         super().__init__(catalog=catalog, config=normalised, state=state, **kwargs)
         self._constructor.__class__ = SageComponentFactory
         self._constructor._init_mappings()  # rebind the constructor table to the subclass's methods
+
+    def streams(self, config: Mapping[str, Any]) -> Any:
+        self._constructor.renew_list_cache()
+        return super().streams(config)
 
     def validate_config(self, config: Mapping[str, Any]) -> None:
         sage_config.validate(config)
