@@ -171,8 +171,9 @@ class ChangeDetectionCursor(Cursor):
         for entries in self._old.values():
             self._old_by_rid.update(entries)
 
-        self._emitted: dict[str, str] = {}  # remote_id -> hash, for de-duplication within this sync
-        self._seen_rids: set[str] = set()
+        # remote_id -> hash last emitted in this sync ("" when seen but not emitted): de-duplication
+        # within the sync, and the ids a complete listing still has (one map: its size is the tenant's)
+        self._seen: dict[str, str] = {}
         self._pending: dict[str, dict[str, str]] = {}  # scope -> entries of the slice being read
         self._committed: dict[str, dict[str, str]] = {}  # scopes read completely in this sync
         self._planned_scopes: set[str] = set()
@@ -236,10 +237,10 @@ class ChangeDetectionCursor(Cursor):
             if self._prefix is None or not data["id"].startswith(self._prefix):
                 self._adopt_prefix_locked(data["id"][: len(data["id"]) - len(rid)])
             self._pending.setdefault(scope, {})[rid] = digest
-            self._seen_rids.add(rid)
-            if self._emitted.get(rid) == digest or self._old_by_rid.get(rid) == digest:
+            if self._seen.get(rid) == digest or self._old_by_rid.get(rid) == digest:
+                self._seen.setdefault(rid, "")
                 return False
-            self._emitted[rid] = digest
+            self._seen[rid] = digest
             return True
 
     def observe(self, record: Record) -> None:
@@ -329,7 +330,7 @@ class ChangeDetectionCursor(Cursor):
                 and not self._window_outside_plan(scope)
             )
             if read_completely or vanished:
-                deleted.update(rid for rid in entries if rid not in self._seen_rids)
+                deleted.update(rid for rid in entries if rid not in self._seen)
         return deleted
 
     def _emit_tombstone_locked(self, rid: str) -> None:
