@@ -22,6 +22,8 @@ from airbyte_cdk.sources.declarative.partition_routers.substream_partition_route
 from airbyte_cdk.sources.types import Config, StreamSlice
 from unified_hris.components.partition_routers import SliceOnlyPartitionRouter
 
+from .listings import key_slices
+
 
 @dataclass
 class CompensationPartitions(SliceOnlyPartitionRouter):
@@ -41,7 +43,7 @@ class CompensationPartitions(SliceOnlyPartitionRouter):
             self._include.eval(self.config) and sum(1 for _ in self.catalogue.stream_slices()) > 0
         )
         endpoints = ("salaries", "compensations") if uses_catalogue else ("salaries",)
-        for parent in self.employees.stream_slices():
+        for parent in key_slices(self.employees):
             for endpoint in endpoints:
                 yield StreamSlice(
                     partition={"employee_id": parent.partition["employee_id"], "endpoint": endpoint},

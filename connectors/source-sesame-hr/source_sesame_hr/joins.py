@@ -6,17 +6,14 @@ Sesame keeps an employee's departments, offices and managers in separate assigna
 fields, ...]}``; the stream's mapper reads it from the slice. A failed listing fails the stream, so no
 record is ever emitted with a partial join.
 
-The listings are declared as an ordinary `SubstreamPartitionRouter` in the manifest and read through
-its parent streams (the CDK retriever: paging, retries and the API budget apply), but the join reads
-``parent_key`` and ``extra_fields`` itself by following each path's keys: the router's own slices
-look every field up with ``dpath.get``, which walks the whole record each time (minutes at 50,000
-employees). The listings are full-refresh parents of no state of their own, so their cursors are not
-consulted.
+The listings are declared as an ordinary `SubstreamPartitionRouter` in the manifest; the join reads its
+parent streams with `listings.records` and follows ``parent_key`` and ``extra_fields`` itself (see
+`listings`), one listing at a time under `listings.reading`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import InitVar, dataclass
 from typing import Any
 
@@ -26,17 +23,7 @@ from airbyte_cdk.sources.declarative.partition_routers.substream_partition_route
 from airbyte_cdk.sources.types import StreamSlice
 from unified_hris.components.partition_routers import SliceOnlyPartitionRouter
 
-_MISSING = object()
-
-
-def _follow(record: Mapping[str, Any], path: Sequence[str]) -> Any:
-    """The value at ``path`` (keys of nested objects), or `_MISSING`."""
-    value: Any = record
-    for key in path:
-        if not isinstance(value, Mapping) or key not in value:
-            return _MISSING
-        value = value[key]
-    return value
+from .listings import MISSING, follow, reading, records
 
 
 @dataclass
@@ -55,14 +42,14 @@ class AssignationJoin(SliceOnlyPartitionRouter):
             fields = [[str(part.eval(config)) for part in path] for path in parent.extra_fields or []]  # type: ignore[union-attr]
             names = [".".join(path) for path in fields]
             by_key = joined.setdefault(name, {})
-            for partition in parent.stream.generate_partitions():
-                for record in partition.read():
-                    key = _follow(record.data, key_path)
-                    if key is _MISSING or key is None:
+            with reading(parent.stream.name):
+                for record in records(parent):
+                    key = follow(record.data, key_path)
+                    if key is MISSING or key is None:
                         continue
                     extra = {}
                     for field, path in zip(names, fields, strict=True):
-                        value = _follow(record.data, path)
-                        extra[field] = None if value is _MISSING else value
+                        value = follow(record.data, path)
+                        extra[field] = None if value is MISSING else value
                     by_key.setdefault(str(key), []).append(extra)
         yield StreamSlice(partition={}, cursor_slice={}, extra_fields={"links": joined})
