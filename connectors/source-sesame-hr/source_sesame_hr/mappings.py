@@ -226,6 +226,7 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
     start_time = _clock(first.get("date"), first.get("startTime"))
     end_time = _clock(last.get("date"), last.get("endTime"))
     employee = raw.get("employee") or calendar.get("employee") or {}
+    timestamps = _timestamps(raw)
     return {
         "remote_id": str(raw["id"]),
         "employee_id": ctx.ref("employee", employee.get("id")),
@@ -246,9 +247,9 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
         "amount_hours": parse_decimal(hours),
         "employee_note": clean_str(raw.get("comment")),
         "approver_note": clean_str(raw.get("resolutionComment")),
-        "requested_at": parse_datetime(raw.get("createdAt")),
+        "requested_at": timestamps["remote_created_at"],  # Sesame's createdAt, parsed once
         "decided_at": parse_datetime(raw.get("resolvedAt")),
-        **_timestamps(raw),
+        **timestamps,
         **_deletion(raw),
     }
 
