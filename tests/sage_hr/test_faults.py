@@ -106,3 +106,14 @@ def test_streams_reading_the_same_list_read_it_once_even_when_they_overlap(setup
     calls = setup.sandbox.log.by_route()
     assert (calls["GET /api/employees"], calls["GET /api/terminated-employees"]) == (1, 1)
     assert list(tmp_path.iterdir()) == [], "the list cache's folder is removed at exit"
+
+
+@pytest.mark.parametrize("kind", ["malformed", "body"])
+def test_a_broken_list_page_is_fetched_again_not_replayed_from_the_list_cache(setup, kind):
+    # A 200 whose body the error handlers retry must not be kept for the other readers of the list.
+    body = {"meta": {"current_page": 1}} if kind == "body" else None  # no data envelope
+    setup.sandbox.faults.add(Fault(kind, path="/api/employees$", times=1, body=body))
+    result = setup.read("employees", "employments").raise_on_failure()
+    assert result.record_counts()["employees"] == setup.baseline["employees"]["employees"]
+    assert setup.sandbox.faults.active() == [], "the fault was hit"
+    assert setup.sandbox.log.by_route()["GET /api/employees"] == 2, "the broken page once, then the good one"

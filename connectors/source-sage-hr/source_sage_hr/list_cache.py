@@ -10,7 +10,8 @@ Why not the CDK's own cache as is: without ``REQUEST_CACHE_PATH`` it keeps every
 RSS grows with the tenant), and with it each stream gets its own file named after the stream, so two
 streams never share a page. Here the file lives in a temporary folder of this process, removed at exit.
 Streams run concurrently: a request waits while the same request is in flight, then reads the cache,
-so two streams starting together still make one call.
+so two streams starting together still make one call. Only complete pages are kept (`complete_page`):
+a page the error handlers retry (a glitch answered with 200) must be fetched again, not replayed.
 """
 
 from __future__ import annotations
@@ -22,10 +23,35 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import orjson
 import requests
 import requests_cache
 from airbyte_cdk.sources.http_config import MAX_CONNECTION_POOL_SIZE
 from airbyte_cdk.sources.streams.call_rate import APIBudget, CachedLimiterSession
+
+_VERDICT = "_sage_hr_complete_page"
+
+
+def complete_page(response: requests.Response) -> bool:
+    """A page the manifest's filters accept: a JSON object with ``data``, no ``error_code``, no
+    Retry-After, and not an empty page that names a next page (decided once per response)."""
+    verdict = response.__dict__.get(_VERDICT)
+    if verdict is None:
+        try:
+            body = orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            body = None
+        meta = body.get("meta") if isinstance(body, dict) else None
+        meta = meta if isinstance(meta, dict) else {}
+        verdict = (
+            isinstance(body, dict)
+            and "data" in body
+            and body.get("error_code") is None
+            and "Retry-After" not in response.headers
+            and not (body["data"] == [] and (meta.get("next_page") or 0) > (meta.get("current_page") or 0))
+        )
+        response.__dict__[_VERDICT] = verdict
+    return verdict
 
 
 class ListSession(CachedLimiterSession):
@@ -59,7 +85,9 @@ class ListCache:
                 folder = self._folder = Path(tempfile.mkdtemp(prefix="source-sage-hr-lists-"))
                 atexit.register(shutil.rmtree, folder, ignore_errors=True)
                 backend = requests_cache.SQLiteCache(folder / "lists.sqlite", fast_save=True, wal=True)
-                session = ListSession(backend=backend, api_budget=api_budget, match_headers=True)
+                session = ListSession(
+                    backend=backend, api_budget=api_budget, match_headers=True, filter_fn=complete_page
+                )
                 adapter = requests.adapters.HTTPAdapter(
                     pool_connections=MAX_CONNECTION_POOL_SIZE, pool_maxsize=MAX_CONNECTION_POOL_SIZE
                 )
