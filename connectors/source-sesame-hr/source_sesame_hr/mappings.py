@@ -25,16 +25,18 @@ from unified_hris.parsing import (
     parse_money,
 )
 
+from .joins import Links
+
 TABLES = load_tables(yaml.safe_load(resources.files(__package__).joinpath("enums.yaml").read_text("utf-8")))
 #: Sesame's clock times (``daysOff[].startTime``) carry no zone; the company's zone is assumed [I].
 LOCAL_TZ = "Europe/Madrid"
 PAYMENTS_PER_PERIOD = {"DAY": None, "WEEK": 52, "TWO_WEEKS": 26, "HALF_MONTH": 24, "MONTH": 12, "YEAR": 1}
 
 
-def _links(ctx: MappingContext, name: str) -> dict[str, list[dict[str, Any]]]:
+def _links(ctx: MappingContext, name: str, key: str) -> list[dict[str, Any]]:
     extra = getattr(ctx.stream_slice, "extra_fields", None) or {}
-    links: dict[str, list[dict[str, Any]]] = (extra.get("links") or {}).get(name) or {}
-    return links
+    links: Links | None = (extra.get("links") or {}).get(name)
+    return links.of(key) if links else []
 
 
 def _by_age(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
@@ -67,9 +69,9 @@ def _is_current(start: str | None, end: str | None) -> bool | None:
 # -- organisation ---------------------------------------------------------------------------------
 def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     rid = str(raw["id"])
-    departments = _by_age(_links(ctx, "department").get(rid, []), "department.id")
-    offices = _by_age(_links(ctx, "office").get(rid, []), "office.id")
-    managers = _links(ctx, "manager").get(rid, [])
+    departments = _by_age(_links(ctx, "department", rid), "department.id")
+    offices = _by_age(_links(ctx, "office", rid), "office.id")
+    managers = _links(ctx, "manager", rid)
     status, status_raw = TABLES["employment_status"].pair(raw.get("status"))
     gender, gender_raw = TABLES["gender"].pair(raw.get("gender"))
     marital, marital_raw = TABLES["marital_status"].pair(clean_str(raw.get("maritalStatus")))
@@ -130,9 +132,7 @@ def _manager(links: list[dict[str, Any]]) -> str | None:
 
 def department(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     rid = str(raw["id"])
-    members = sorted(
-        {str(m["employee.id"]) for m in _links(ctx, "member").get(rid, []) if m.get("employee.id")}
-    )
+    members = sorted({str(m["employee.id"]) for m in _links(ctx, "member", rid) if m.get("employee.id")})
     return {
         "remote_id": rid,
         "name": clean_str(raw.get("name")),
