@@ -561,3 +561,25 @@ def test_category_overrides_come_from_config() -> None:
         False,
     )
     assert json.dumps(row)  # serialisable as emitted
+
+
+def test_a_malformed_page_of_a_cached_listing_is_fetched_again_not_replayed_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)  # the retry's backoff, without waiting
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", json=page([employee(A)]))
+        m.get(
+            f"{BASE}/core/v3/employee-department-assignations",
+            [
+                {"text": '{"data": [{"id": "x", "empl'},
+                {"json": page([link("department", A, D1, "2023-03-06T09:00:00+01:00")])},
+            ],
+        )
+        m.get(f"{BASE}/core/v3/employee-office-assignations", json=page([]))
+        m.get(f"{BASE}/core/v3/employee-managers", json=page([]))
+        out = run("employees", m)
+        attempts = [r for r in m.request_history if r.path == "/core/v3/employee-department-assignations"]
+    [jordi] = records(out)
+    assert jordi["department_id"] == f"sesame_hr:{COMPANY_ID}:department:{D1}" and len(attempts) == 2
