@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+import pytest
 from unified_hris.components import ChangeDetectionCursor
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "toy_connector"))
@@ -25,3 +26,41 @@ def test_windowed_stream_slices_carry_the_request_window():
     slices = list(stream.cursor.stream_slices())
     assert slices[0].cursor_slice["start_time"] == "2024-01-01"
     assert all(set(s.cursor_slice) == {"start_time", "end_time"} for s in slices)
+
+
+def test_parent_streams_are_built_with_the_same_factory_hooks():
+    """The CDK builds a substream's parent with a factory of its own; ours must build it (timeout, one parse)."""
+    from unified_hris.components.decoders import ParsedBodyDecoder
+    from unified_hris.components.source import DEFAULT_READ_TIMEOUT_SECONDS
+
+    stream = next(s for s in SourceToyHR(config=CONFIG).streams(CONFIG) if s.name == "compensations")
+    parent = stream.cursor._partition_router.parent_stream_configs[0].stream
+    retriever = parent._stream_partition_generator._partition_factory._retriever
+    assert isinstance(retriever.record_selector.extractor.decoder, ParsedBodyDecoder)
+    assert retriever.requester._http_client._request_timeout[1] == DEFAULT_READ_TIMEOUT_SECONDS
+
+
+def test_the_budget_remembers_calls_not_requests():
+    """A policy for every request keeps timestamps only: the CDK's kept each request for the window."""
+    from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+        MovingWindowCallRatePolicy as PolicyModel,
+    )
+    from airbyte_cdk.sources.streams.call_rate import CallRateLimitHit
+    from unified_hris.components.budget import CallCountingPolicy
+    from unified_hris.components.source import UnifiedComponentFactory
+
+    policy = UnifiedComponentFactory().create_component(
+        PolicyModel,
+        {
+            "type": "MovingWindowCallRatePolicy",
+            "rates": [{"type": "Rate", "limit": 2, "interval": "PT1M"}],
+            "matchers": [],
+        },
+        CONFIG,
+    )
+    assert isinstance(policy, CallCountingPolicy)
+    for request in (object(), object()):
+        policy.try_acquire(request, weight=1)
+    assert [item.name for item in policy._bucket.items] == ["call", "call"]
+    with pytest.raises(CallRateLimitHit):  # the limit still holds
+        policy.try_acquire(object(), weight=1)

@@ -42,8 +42,15 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
     HttpResponseFilter as HttpResponseFilterModel,
 )
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    MovingWindowCallRatePolicy as MovingWindowCallRatePolicyModel,
+)
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    ParentStreamConfig as ParentStreamConfigModel,
+)
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     SimpleRetriever as SimpleRetrieverModel,
 )
+from airbyte_cdk.sources.declarative.parsers import model_to_component_factory as factory_module
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.declarative.partition_routers import SinglePartitionRouter
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
@@ -52,6 +59,7 @@ from airbyte_cdk.sources.types import Config
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from jsonschema import Draft7Validator, ValidationError
 
+from unified_hris.components.budget import CallCountingPolicy
 from unified_hris.components.change_detection import ChangeDetectionCursor, DateWindows
 from unified_hris.components.decoders import ParsedBodyDecoder, ParsedBodyResponseFilter
 from unified_hris.security import install_redirect_guard
@@ -127,6 +135,29 @@ class UnifiedComponentFactory(ModelToComponentFactory):
             predicate=built.predicate,
             error_message=built.error_message,
         )
+
+    def create_moving_window_call_rate_policy(
+        self, model: MovingWindowCallRatePolicyModel, config: Config, **kwargs: Any
+    ) -> Any:
+        """A budget policy that applies to every request remembers its calls as timestamps only."""
+        if model.matchers:
+            return super().create_moving_window_call_rate_policy(model, config, **kwargs)
+        rates = [self._create_component_from_model(model=rate, config=config) for rate in model.rates]
+        return CallCountingPolicy(rates=rates, matchers=[])
+
+    def create_parent_stream_config_with_substream_wrapper(
+        self, model: ParentStreamConfigModel, config: Config, *, stream_name: str, **kwargs: Any
+    ) -> Any:
+        """The CDK builds a parent stream with a new factory of the CDK's own class, which would miss
+        this class's hooks (read timeout, one parse per page, budget): make that factory this class.
+        Streams are built on the main thread before any read, so swapping the module's name is safe."""
+        factory_module.ModelToComponentFactory = type(self)  # type: ignore[misc]
+        try:
+            return super().create_parent_stream_config_with_substream_wrapper(
+                model, config, stream_name=stream_name, **kwargs
+            )
+        finally:
+            factory_module.ModelToComponentFactory = ModelToComponentFactory  # type: ignore[misc]
 
     def _build_concurrent_cursor(
         self, model: DeclarativeStreamModel, stream_slicer: Any, config: Mapping[str, Any]
