@@ -166,10 +166,12 @@ class ChangeDetectionCursor(Cursor):
         body = state.get(STATE_KEY) or {}
         self._last_sync: str | None = state.get(CURSOR_FIELD)
         self._prefix: str | None = body.get("prefix")
-        self._old: dict[str, dict[str, str]] = {k: dict(v) for k, v in (body.get("scopes") or {}).items()}
-        self._old_by_rid: dict[str, str] = {}
-        for entries in self._old.values():
-            self._old_by_rid.update(entries)
+        # The state's own maps, never changed in place (memory flat in tenant size: no copies).
+        self._old: dict[str, dict[str, str]] = dict(body.get("scopes") or {})
+        self._old_by_rid: dict[str, str] = next(iter(self._old.values())) if len(self._old) == 1 else {}
+        if len(self._old) > 1:
+            for entries in self._old.values():
+                self._old_by_rid.update(entries)
 
         # remote_id -> hash last emitted in this sync ("" when seen but not emitted): de-duplication
         # within the sync, and the ids a complete listing still has (one map: its size is the tenant's)
@@ -236,8 +238,11 @@ class ChangeDetectionCursor(Cursor):
         with self._lock:
             if self._prefix is None or not data["id"].startswith(self._prefix):
                 self._adopt_prefix_locked(data["id"][: len(data["id"]) - len(rid)])
+            old = self._old_by_rid.get(rid)
+            if old == digest:
+                digest = old  # keep one string for an unchanged fingerprint, not two
             self._pending.setdefault(scope, {})[rid] = digest
-            if self._seen.get(rid) == digest or self._old_by_rid.get(rid) == digest:
+            if self._seen.get(rid) == digest or old == digest:
                 self._seen.setdefault(rid, "")
                 return False
             self._seen[rid] = digest
@@ -345,10 +350,10 @@ class ChangeDetectionCursor(Cursor):
         )
 
     def _state_locked(self) -> dict[str, Any]:
-        scopes = {k: dict(v) for k, v in self._old.items()}
+        scopes = dict(self._old)
         if not self._finalized:
             for scope, entries in self._committed.items():
-                scopes.setdefault(scope, {}).update(entries)
+                scopes[scope] = {**scopes[scope], **entries} if scope in scopes else entries
         state: dict[str, Any] = {STATE_KEY: {"v": 1, "prefix": self._prefix, "scopes": scopes}}
         if self._last_sync:
             state[CURSOR_FIELD] = self._last_sync
