@@ -114,9 +114,7 @@ TARGETS: dict[str, Target] = {
             name="sesame-hr-employees",
             provider="sesame-hr",
             command=_script("source-sesame-hr"),
-            # 50,000 takes over 10 minutes while the assignation join extracts link fields with dpath
-            # (README, Benchmarks): run it apart with `--targets sesame-hr-employees --sizes 50000`
-            sizes=[1000, 10000],
+            sizes=[1000, 50000],
             floor_headers=_bearer,
             streams=["employees"],
             describe="employees (4 joined lists)",

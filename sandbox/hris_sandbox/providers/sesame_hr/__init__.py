@@ -106,6 +106,9 @@ class SesameHRApp(ProviderApp):
         if deleted_requests not in ("listed", "hidden"):
             raise ValueError("deleted_requests must be 'listed' or 'hidden'")
         self.view = SesameView(company, deleted_requests_listed=deleted_requests == "listed")
+        # the day-off requests a filter selects, per listing and filter: every page of one listing is
+        # served from one selection instead of filtering the whole listing again (a page cost O(tenant))
+        self._selections: dict[tuple[Any, ...], tuple[Listing, list[int]]] = {}
         self._soft_delete_some(int(soft_deleted_requests))
         routes: dict[str, Callable[[Request], Response]] = {
             "/core/v3/info": self.info,
@@ -341,8 +344,16 @@ class SesameHRApp(ProviderApp):
                     and any(low <= d["date"] <= high for d in row["daysOff"])
                 )
 
-            indices = [i for i, row in enumerate(listing.items) if keep(row)]
-            return self._page(request, request.path, listing, indices)
+            key = (name, frozenset(statuses), frozenset(employees), low, high)
+            cached = self._selections.get(key)
+            if cached is None or cached[0] is not listing:  # a new company version renders new listings
+                if len(self._selections) > 64:
+                    self._selections.clear()
+                cached = self._selections[key] = (
+                    listing,
+                    [i for i, row in enumerate(listing.items) if keep(row)],
+                )
+            return self._page(request, request.path, listing, cached[1])
 
         return handler
 
