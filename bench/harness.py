@@ -117,17 +117,39 @@ class Measurement:
         return data
 
 
+#: Runs one command and writes its own exit status, wall time, CPU time and peak RSS to a file. A child
+#: started by this (large) process would inherit its peak RSS: Linux carries the parent's high-water
+#: mark into the child's ``ru_maxrss`` when the child execs from the parent's memory (vfork, or a
+#: copy by fork). This small launcher forks the measured process from about 10 MB instead.
+_LAUNCHER = """
+import os, sys, time
+report, command = sys.argv[1], sys.argv[2:]
+started = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(command[0], command)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.monotonic() - started
+with open(report, "w") as out:
+    out.write(f"{os.waitstatus_to_exitcode(status)} {wall} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss}")
+"""
+
+
 def run_process(
     args: Sequence[str], stdout_path: Path, stderr_path: Path | None = None
 ) -> tuple[int, float, float, float]:
     """Run a process to completion: (exit code, wall s, CPU s, peak RSS MB) of that process alone."""
-    with open(stdout_path, "wb") as out, open(stderr_path or os.devnull, "wb") as err:
-        started = time.monotonic()
-        proc = subprocess.Popen(args, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.monotonic() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        report = Path(tmp) / "usage"
+        with open(stdout_path, "wb") as out, open(stderr_path or os.devnull, "wb") as err:
+            subprocess.run(
+                [sys.executable, "-S", "-c", _LAUNCHER, str(report), *args], stdout=out, stderr=err
+            )
+        code, wall, cpu, rss = report.read_text().split()
+    return int(code), float(wall), float(cpu), int(rss) / 1024
 
 
 def run_connector(
