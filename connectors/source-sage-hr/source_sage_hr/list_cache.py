@@ -6,9 +6,10 @@ per-employee streams; `/terminated-employees` feeds ``employees`` and the ids of
 Every requester the manifest marks ``use_cache: true`` (and every parent stream's, which the CDK marks
 itself) shares one `ListSession`: the CDK's cached, rate-limited session over ONE SQLite file.
 
-Why not the CDK's own cache as is: without ``REQUEST_CACHE_PATH`` it keeps every page in memory (peak
-RSS grows with the tenant), and with it each stream gets its own file named after the stream, so two
-streams never share a page. Here the file lives in a temporary folder of this process, removed at exit.
+Why not the CDK's own cache as is: it keeps one file per stream name (in the temporary folder the CDK
+entrypoint puts in ``REQUEST_CACHE_PATH``; in memory when that is unset, e.g. a source used in-process),
+so two streams never share a page. Here one file lives in a temporary folder of this process, removed
+at exit.
 Streams run concurrently: a request waits while the same request is in flight, then reads the cache,
 so two streams starting together still make one call. Only complete pages are kept (`complete_page`):
 a page the error handlers retry (a glitch answered with 200) must be fetched again, not replayed.
