@@ -24,11 +24,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import orjson
 import requests
 import requests_cache
 from airbyte_cdk.sources.http_config import MAX_CONNECTION_POOL_SIZE
 from airbyte_cdk.sources.streams.call_rate import APIBudget, CachedLimiterSession
+from unified_hris.components.decoders import parsed_body
 
 _VERDICT = "_sage_hr_complete_page"
 
@@ -38,10 +38,7 @@ def complete_page(response: requests.Response) -> bool:
     Retry-After, and not an empty page that names a next page (decided once per response)."""
     verdict = response.__dict__.get(_VERDICT)
     if verdict is None:
-        try:
-            body = orjson.loads(response.content)
-        except orjson.JSONDecodeError:
-            body = None
+        body = parsed_body(response)
         meta = body.get("meta") if isinstance(body, dict) else None
         meta = meta if isinstance(meta, dict) else {}
         verdict = (
