@@ -16,6 +16,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -68,86 +69,62 @@ _PEOPLEHR_QUERIES = {
     "salary_query": "Connector Salaries",
 }
 
+_SAGE_NO_CUSTOM = {"include_custom_fields": False}
+_sage_target = partial(Target, provider="sage-hr", command=_script("source-sage-hr"), floor_headers=_sage)
+_sesame_target = partial(
+    Target,
+    provider="sesame-hr",
+    command=_script("source-sesame-hr"),
+    floor_headers=_bearer,
+    options={"rate_limit": "0"},
+    config_overrides=_SESAME,
+)
+_peoplehr_target = partial(
+    Target,
+    provider="peoplehr",
+    command=_script("source-peoplehr"),
+    sizes=[1000],
+    floor_headers=lambda config: {},
+    options={"rate_limit": "0"},
+)
+
 TARGETS: dict[str, Target] = {
     target.name: target
     for target in [
-        Target(
+        _sage_target(
             name="sage-hr",
-            provider="sage-hr",
-            command=_script("source-sage-hr"),
             sizes=[1000, 10000],
-            floor_headers=_sage,
             streams=_CPU_STREAMS,
             describe="employees (with leaver details, without the per-employee custom fields) + time-off requests",
-            config_overrides={"include_custom_fields": False},
+            config_overrides=_SAGE_NO_CUSTOM,
         ),
-        Target(
+        _sage_target(
             name="sage-hr-employees",
-            provider="sage-hr",
-            command=_script("source-sage-hr"),
             sizes=[1000, 50000],
-            floor_headers=_sage,
             streams=["employees"],
             describe="employees (with leaver details, without the per-employee custom fields)",
-            config_overrides={"include_custom_fields": False},
+            config_overrides=_SAGE_NO_CUSTOM,
         ),
-        Target(
-            name="sage-hr-all",
-            provider="sage-hr",
-            command=_script("source-sage-hr"),
-            sizes=[1000],
-            floor_headers=_sage,
-            describe="all 7 streams",
-        ),
-        Target(
+        _sage_target(name="sage-hr-all", sizes=[1000], describe="all 7 streams"),
+        _sesame_target(
             name="sesame-hr",
-            provider="sesame-hr",
-            command=_script("source-sesame-hr"),
             sizes=[1000, 10000],
-            floor_headers=_bearer,
             streams=_CPU_STREAMS,
             describe="employees (4 joined lists) + time-off requests, 3 years",
-            options={"rate_limit": "0"},
-            config_overrides=_SESAME,
         ),
-        Target(
+        _sesame_target(
             name="sesame-hr-employees",
-            provider="sesame-hr",
-            command=_script("source-sesame-hr"),
             sizes=[1000, 50000],
-            floor_headers=_bearer,
             streams=["employees"],
             describe="employees (4 joined lists)",
-            options={"rate_limit": "0"},
-            config_overrides=_SESAME,
         ),
-        Target(
-            name="sesame-hr-all",
-            provider="sesame-hr",
-            command=_script("source-sesame-hr"),
-            sizes=[1000],
-            floor_headers=_bearer,
-            describe="all 8 streams",
-            options={"rate_limit": "0"},
-            config_overrides=_SESAME,
+        _sesame_target(name="sesame-hr-all", sizes=[1000], describe="all 8 streams"),
+        _peoplehr_target(
+            name="peoplehr", describe="all 7 streams, per-employee fan-out (sandbox limit lifted)"
         ),
-        Target(
-            name="peoplehr",
-            provider="peoplehr",
-            command=_script("source-peoplehr"),
-            sizes=[1000],
-            floor_headers=lambda config: {},
-            describe="all 7 streams, per-employee fan-out (sandbox limit lifted)",
-            options={"rate_limit": "0"},
-        ),
-        Target(
+        _peoplehr_target(
             name="peoplehr-queries",
-            provider="peoplehr",
-            command=_script("source-peoplehr"),
-            sizes=[1000],
-            floor_headers=lambda config: {},
             describe="all 7 streams, saved queries for holidays, absences, salaries (benefits per employee)",
-            options={"rate_limit": "0"},
             config_overrides=_PEOPLEHR_QUERIES,
         ),
         Target(
@@ -155,7 +132,7 @@ TARGETS: dict[str, Target] = {
             provider="toy-hr",
             command=[sys.executable, str(ROOT / "tests/fixtures/toy_connector/main.py")],
             sizes=[1000],
-            floor_headers=lambda config: {"Authorization": f"Bearer {config['api_token']}"},
+            floor_headers=_bearer,
             streams=["employees", "departments"],
             describe="the template connector (not part of `make bench`)",
             has_minimum=False,

@@ -53,12 +53,13 @@ def _strptime_format(fmt: str) -> str | None:
     return "".join(parts)
 
 
-def _from_format(text: str, fmt: str) -> datetime:
-    """`text` read with the pendulum format `fmt` (naive); ValueError when it does not match."""
+def _from_format(text: str, fmt: str, tz: str = "UTC") -> datetime:
+    """`text` read with the pendulum format `fmt`: an offset in it wins, else wall time in `tz`;
+    ValueError when it does not match."""
     twin = _strptime_format(fmt)
     if twin is not None:
-        return datetime.strptime(text, twin)
-    return pendulum.from_format(text, fmt).naive()
+        return _in_zone(datetime.strptime(text, twin), tz)
+    return pendulum.from_format(text, fmt, tz=tz)
 
 
 def _in_zone(moment: datetime, tz: str) -> datetime:
@@ -121,7 +122,7 @@ def parse_datetime(value: Any, tz: str = "UTC", formats: Sequence[str] = ()) -> 
         pass
     for fmt in formats:
         try:
-            return format_timestamp(_in_zone(_from_format(text, fmt), tz))
+            return format_timestamp(_from_format(text, fmt, tz))
         except ValueError:
             continue
     try:

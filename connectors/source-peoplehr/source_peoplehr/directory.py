@@ -20,6 +20,7 @@ from typing import Any
 
 from airbyte_cdk.sources.declarative.requesters.http_requester import HttpRequester
 from airbyte_cdk.sources.types import StreamSlice
+from unified_hris.components.decoders import response_json
 from unified_hris.parsing import parse_date
 
 from source_peoplehr.shapes import display
@@ -143,7 +144,7 @@ def _result(requester: HttpRequester) -> Any:
     response = requester.send_request(stream_slice=StreamSlice(partition={}, cursor_slice={}))
     if response is None:
         return None
-    body = response.json()
+    body = response_json(response)
     return body.get("Result") if body.get("Status", 0) == 0 else None  # Status 10: no records
 
 

@@ -21,6 +21,7 @@ import requests
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.requesters.http_requester import HttpRequester
 from airbyte_cdk.sources.types import Config
+from unified_hris.components.decoders import response_json
 from unified_hris.components.source import config_error
 from unified_hris.parsing import parse_date
 
@@ -38,7 +39,7 @@ class AreaRows(RecordExtractor):
     parameters: InitVar[Mapping[str, Any]]
 
     def extract_records(self, response: requests.Response) -> Iterable[Mapping[str, Any]]:
-        body = response.json()
+        body = response_json(response)
         rows = body.get("Result") if body.get("Status", 0) == 0 else None  # Status 10: no records
         if not rows:
             return

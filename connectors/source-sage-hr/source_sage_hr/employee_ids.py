@@ -15,6 +15,7 @@ from typing import Any
 
 from airbyte_cdk.sources.declarative.requesters.requester import Requester
 from airbyte_cdk.sources.types import Config, StreamSlice
+from unified_hris.components.decoders import response_json
 from unified_hris.components.partition_routers import SliceOnlyPartitionRouter
 
 #: `/employees` query of every reader of the list (the history flags are what ``employments`` needs).
@@ -33,7 +34,7 @@ def pages(requester: Requester, path: str, params: Mapping[str, Any] | None = No
         response = requester.send_request(path=path, request_params=query)
         if response is None or response.status_code != 200:  # ignored by the error handler
             return
-        body = response.json()
+        body = response_json(response)
         yield body
         meta = body.get("meta") if isinstance(body, Mapping) else None
         following = meta.get("next_page") if isinstance(meta, Mapping) else None

@@ -26,6 +26,7 @@ import requests
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.requesters.requester import Requester
 from airbyte_cdk.sources.types import Config
+from unified_hris.components.decoders import response_json
 from unified_hris.parsing import parse_date
 
 from source_sage_hr.employee_ids import pages
@@ -44,7 +45,7 @@ HISTORY_KEYS = frozenset(HISTORIES.values())
 
 
 def _data(response: requests.Response) -> Any:
-    return response.json().get("data")
+    return response_json(response).get("data")
 
 
 @dataclass

@@ -11,8 +11,8 @@ entrypoint puts in ``REQUEST_CACHE_PATH``; in memory when that is unset, e.g. a 
 so two streams never share a page. Here one file lives in a temporary folder of this process, removed
 at exit.
 Streams run concurrently: a request waits while the same request is in flight, then reads the cache,
-so two streams starting together still make one call. Only complete pages are kept (`complete_page`):
-a page the error handlers retry (a glitch answered with 200) must be fetched again, not replayed.
+so two streams starting together still make one call. Only pages the requester's error handler
+accepts are kept: a page it retries (a glitch answered with 200) must be fetched again, not replayed.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import atexit
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,28 +29,6 @@ import requests
 import requests_cache
 from airbyte_cdk.sources.http_config import MAX_CONNECTION_POOL_SIZE
 from airbyte_cdk.sources.streams.call_rate import APIBudget, CachedLimiterSession
-from unified_hris.components.decoders import parsed_body
-
-_VERDICT = "_sage_hr_complete_page"
-
-
-def complete_page(response: requests.Response) -> bool:
-    """A page the manifest's filters accept: a JSON object with ``data``, no ``error_code``, no
-    Retry-After, and not an empty page that names a next page (decided once per response)."""
-    verdict = response.__dict__.get(_VERDICT)
-    if verdict is None:
-        body = parsed_body(response)
-        meta = body.get("meta") if isinstance(body, dict) else None
-        meta = meta if isinstance(meta, dict) else {}
-        verdict = (
-            isinstance(body, dict)
-            and "data" in body
-            and body.get("error_code") is None
-            and "Retry-After" not in response.headers
-            and not (body["data"] == [] and (meta.get("next_page") or 0) > (meta.get("current_page") or 0))
-        )
-        response.__dict__[_VERDICT] = verdict
-    return verdict
 
 
 class ListSession(CachedLimiterSession):
@@ -77,14 +56,16 @@ class ListCache:
         self._folder: Path | None = None
         self._guard = threading.Lock()
 
-    def session(self, api_budget: APIBudget, auth: Any) -> ListSession:
+    def session(
+        self, api_budget: APIBudget, auth: Any, accepts: Callable[[requests.Response], bool]
+    ) -> ListSession:
         with self._guard:
             if self._session is None:
                 folder = self._folder = Path(tempfile.mkdtemp(prefix="source-sage-hr-lists-"))
                 atexit.register(shutil.rmtree, folder, ignore_errors=True)
                 backend = requests_cache.SQLiteCache(folder / "lists.sqlite", fast_save=True, wal=True)
                 session = ListSession(
-                    backend=backend, api_budget=api_budget, match_headers=True, filter_fn=complete_page
+                    backend=backend, api_budget=api_budget, match_headers=True, filter_fn=accepts
                 )
                 adapter = requests.adapters.HTTPAdapter(
                     pool_connections=MAX_CONNECTION_POOL_SIZE, pool_maxsize=MAX_CONNECTION_POOL_SIZE

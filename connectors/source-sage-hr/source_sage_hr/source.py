@@ -9,6 +9,7 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
     DeclarativeStream as DeclarativeStreamModel,
 )
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
+from airbyte_cdk.sources.streams.http.error_handlers.response_models import ResponseAction
 from airbyte_cdk.sources.types import Config
 from unified_hris.components import ChangeDetectionCursor, UnifiedDeclarativeSource
 from unified_hris.components.source import UnifiedComponentFactory
@@ -39,7 +40,13 @@ class SageComponentFactory(UnifiedComponentFactory):
             if self.list_cache is None:
                 self.list_cache = ListCache()
             client = requester._http_client  # the CDK builds the client's session itself: swap it
-            client._session = self.list_cache.session(client._api_budget, client._session.auth)
+            handler = requester.error_handler
+
+            def accepts(response: Any) -> bool:
+                """What the list cache may keep: a page the error handler takes as it is."""
+                return handler.interpret_response(response).response_action == ResponseAction.SUCCESS
+
+            client._session = self.list_cache.session(client._api_budget, client._session.auth, accepts)
         return requester
 
     def renew_list_cache(self) -> None:

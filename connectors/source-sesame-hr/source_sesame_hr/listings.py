@@ -6,8 +6,8 @@ cache, a SQLite file per listing in the run's temporary directory (the CDK entry
 ``REQUEST_CACHE_PATH`` to one and removes it at exit), so a second reader gets every page from disk.
 Two streams reading a listing at the same time would both miss it; `reading` lets one router at a time
 read a listing (the other waits, then reads it from the cache), so each page is requested once. The
-cache keeps only complete pages (`complete_page`): without that, a malformed 200 that the error handler
-retries would be replayed from the cache on every retry and fail the sync.
+cache keeps only pages the listing's error handler accepts: without that, a malformed 200 that the
+error handler retries would be replayed from the cache on every retry and fail the sync.
 
 Routers here read the parent streams' records (through the CDK retriever: paging, retries and the API
 budget apply) and follow the keys they need themselves; `SubstreamPartitionRouter` looks every field up
@@ -23,14 +23,13 @@ from contextlib import contextmanager
 from dataclasses import InitVar, dataclass
 from typing import Any
 
-import requests
 import requests_cache
 from airbyte_cdk.sources.declarative.partition_routers.substream_partition_router import (
     ParentStreamConfig,
     SubstreamPartitionRouter,
 )
+from airbyte_cdk.sources.streams.http.error_handlers.response_models import ResponseAction
 from airbyte_cdk.sources.types import Record, StreamSlice
-from unified_hris.components.decoders import parsed_body
 from unified_hris.components.partition_routers import SliceOnlyPartitionRouter
 
 MISSING = object()
@@ -57,29 +56,20 @@ def follow(record: Mapping[str, Any], path: Sequence[str]) -> Any:
     return value
 
 
-def complete_page(response: requests.Response) -> bool:
-    """What the manifest's error handler accepts: a JSON object with ``data`` that is not an empty page
-    naming a next one. The request cache keeps only such pages: a glitch answered with 200 is retried
-    by the error handler, and the retry must reach the API, not replay the glitch from the cache."""
-    body = parsed_body(response)
-    if not isinstance(body, dict) or "data" not in body:
-        return False
-    meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
-    return not (body["data"] == [] and (meta.get("currentPage") or 0) < (meta.get("lastPage") or 0))
-
-
 def _cache_complete_pages_only(parent: ParentStreamConfig) -> None:
     # The CDK builds the cached session inside the parent's HTTP client and offers no option for
     # which responses it stores; test_connector_unit covers a malformed page of a cached listing.
     stream = parent.stream
     try:
-        session = (
-            stream._stream_partition_generator._partition_factory._retriever.requester._http_client._session
-        )  # type: ignore[attr-defined]
+        requester = stream._stream_partition_generator._partition_factory._retriever.requester  # type: ignore[attr-defined]
+        session = requester._http_client._session
     except AttributeError:
         return
     if isinstance(session, requests_cache.CacheMixin):
-        session.settings.filter_fn = complete_page
+        handler = requester.error_handler
+        session.settings.filter_fn = lambda response: (
+            handler.interpret_response(response).response_action == ResponseAction.SUCCESS
+        )
 
 
 def records(parent: ParentStreamConfig) -> Iterable[Record]:

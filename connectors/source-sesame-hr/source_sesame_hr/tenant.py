@@ -19,6 +19,7 @@ from airbyte_cdk.sources.declarative.requesters.http_requester import HttpReques
 from airbyte_cdk.sources.types import Config
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from unified_hris.components import UnifiedRecord
+from unified_hris.components.decoders import response_json
 
 _lock = threading.Lock()
 _companies: dict[str, str] = {}
@@ -46,7 +47,7 @@ class SesameRecord(UnifiedRecord):
         if self.company_info is None:
             raise ValueError("SesameRecord needs a company_info requester")
         response = self.company_info.send_request()
-        body: Any = response.json() if response is not None else None
+        body: Any = response_json(response) if response is not None else None
         company = ((body or {}).get("data") or {}).get("company") or {}
         if not company.get("id"):
             raise AirbyteTracedException(

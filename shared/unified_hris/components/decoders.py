@@ -49,15 +49,19 @@ def parsed_body(response: requests.Response) -> Any:
     return body
 
 
+def response_json(response: requests.Response) -> Any:
+    """``response.json()`` for a connector's own code, from the same parse (`parsed_body`); a body that
+    is not JSON raises as ``response.json()`` does."""
+    body = parsed_body(response)
+    return response.json() if body is INVALID else body
+
+
 class ParsedBodyDecoder(JsonDecoder):
     """`JsonDecoder` (same output: the body, each item of a top-level list, ``{}`` for an empty or
     invalid body) over `parsed_body`."""
 
     def __init__(self, parameters: Any = None, **kwargs: Any) -> None:
         super().__init__(parameters=parameters or {})
-
-    def is_stream_response(self) -> bool:
-        return False
 
     def decode(self, response: requests.Response) -> Generator[MutableMapping[str, Any], None, None]:
         body = parsed_body(response)
