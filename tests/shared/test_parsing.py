@@ -41,6 +41,19 @@ def test_parse_datetime_normalises_offsets_and_local_times():
     assert parse_datetime("yesterday-ish") is None
 
 
+def test_parse_datetime_with_explicit_formats():
+    # strptime twin: wall time in the given zone (BST in July)
+    assert (
+        parse_datetime("2024/07/02 08:41:15", tz="Europe/London", formats=["YYYY/MM/DD HH:mm:ss"])
+        == "2024-07-02T07:41:15.000000Z"
+    )
+    # a token without a twin (the offset) goes to pendulum, and the value's offset wins over `tz`
+    assert (
+        parse_datetime("2024/07/02 08:41:15 +02:00", tz="Europe/London", formats=["YYYY/MM/DD HH:mm:ss Z"])
+        == "2024-07-02T06:41:15.000000Z"
+    )
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
