@@ -26,8 +26,16 @@ def build_id(source: str, tenant_id: str, obj: str, remote_id: str) -> str:
 
 def canonical_hash(record: Mapping[str, Any]) -> str:
     """sha256 (hex) of the canonical JSON of a record (sorted keys), volatile fields excluded."""
-    payload = {k: v for k, v in record.items() if k not in VOLATILE_FIELDS}
-    return hashlib.sha256(orjson.dumps(payload, option=_HASH_OPTIONS)).hexdigest()
+    payload = (
+        record
+        if type(record) is dict and VOLATILE_FIELDS.isdisjoint(record)
+        else {k: v for k, v in record.items() if k not in VOLATILE_FIELDS}
+    )
+    try:  # the same bytes; orjson is quicker without its non-string-key mode (only needed for such keys)
+        canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        canonical = orjson.dumps(payload, option=_HASH_OPTIONS)
+    return hashlib.sha256(canonical).hexdigest()
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -42,6 +50,8 @@ _sync_started_at: str | None = None
 def sync_started_at() -> str:
     """The timestamp of this process's sync, fixed at first use: the `modified_at` of every emitted record."""
     global _sync_started_at
+    if _sync_started_at is not None:  # every record asks: no lock once it is set
+        return _sync_started_at
     with _clock_lock:
         if _sync_started_at is None:
             _sync_started_at = format_timestamp(datetime.now(UTC))

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+#: Most distinct raw strings a table remembers (a provider sending free text stays bounded).
+_MEMO_SIZE = 1024
+
 
 def _key(value: Any) -> str:
     return " ".join(str(value).replace("_", " ").replace("-", " ").split()).casefold()
@@ -20,11 +23,21 @@ class EnumTable:
     def __init__(self, table: Mapping[str, str | None], default: str | None = "OTHER") -> None:
         self._table = {_key(k): v for k, v in table.items()}
         self._default = default
+        #: Answers by raw string: a provider repeats a handful of values on every record.
+        self._seen: dict[str, str | None] = {}
 
     def __call__(self, raw: Any) -> str | None:
+        if type(raw) is str:
+            try:
+                return self._seen[raw]
+            except KeyError:
+                pass
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
-        return self._table.get(_key(raw), self._default)
+        unified = self._table.get(_key(raw), self._default)
+        if type(raw) is str and len(self._seen) < _MEMO_SIZE:
+            self._seen[raw] = unified
+        return unified
 
     def pair(self, raw: Any) -> tuple[str | None, str | None]:
         """(unified value, raw value as a string) for an enum field and its ``*_raw`` twin."""

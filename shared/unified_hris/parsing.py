@@ -22,6 +22,8 @@ from unified_hris.conventions import format_timestamp
 DEFAULT_CURRENCY_SYMBOLS: Mapping[str, str] = {"£": "GBP", "€": "EUR", "$": "USD", "¥": "JPY", "zł": "PLN"}
 
 _TWO_PLACES = Decimal("0.01")
+#: Integers below this (in magnitude) fit the decimal context's 28 digits: `parse_decimal` gives str(n).
+_PLAIN_INT = 10**27
 
 
 @functools.lru_cache(maxsize=64)
@@ -78,13 +80,27 @@ def parse_date(value: Any, formats: Sequence[str] = ()) -> str | None:
     (pendulum tokens, e.g. ``ddd, DD MMM YYYY`` or ``YYYY/MM/DD``), then anything pendulum parses.
     Impossible dates (``201-01-01``, ``0000-00-00``) give None.
     """
+    if isinstance(value, str):
+        return _date_from_text(value, tuple(formats))
     if _blank(value):
         return None
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value).strip()
+    return _date_from_text(str(value), tuple(formats))
+
+
+#: Distinct values remembered by the text parsers: dates repeat across records (a tenant's three years
+#: of time off span about a thousand days), so most values are parsed once per sync.
+_TEXT_CACHE_SIZE = 8192
+
+
+@functools.lru_cache(maxsize=_TEXT_CACHE_SIZE)
+def _date_from_text(value: str, formats: tuple[str, ...]) -> str | None:
+    text = value.strip()
+    if not text:
+        return None
     if len(text) >= 10 and text[4] == "-" and text[7] == "-":
         try:
             return date.fromisoformat(text[:10]).isoformat()
@@ -110,11 +126,20 @@ def parse_datetime(value: Any, tz: str = "UTC", formats: Sequence[str] = ()) -> 
     Offsets in the value win; naive values are read in `tz` (an IANA name, e.g. the provider's
     documented local time zone). `formats` are pendulum tokens tried before generic parsing.
     """
+    if isinstance(value, str):
+        return _datetime_from_text(value, tz, tuple(formats))
     if _blank(value):
         return None
     if isinstance(value, datetime):
         return format_timestamp(value if value.tzinfo else _in_zone(value, tz))
-    text = str(value).strip()
+    return _datetime_from_text(str(value), tz, tuple(formats))
+
+
+@functools.lru_cache(maxsize=_TEXT_CACHE_SIZE)
+def _datetime_from_text(value: str, tz: str, formats: tuple[str, ...]) -> str | None:
+    text = value.strip()
+    if not text:
+        return None
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         return format_timestamp(moment if moment.tzinfo else _in_zone(moment, tz))
@@ -137,6 +162,8 @@ def parse_datetime(value: Any, tz: str = "UTC", formats: Sequence[str] = ()) -> 
 def parse_decimal(value: Any) -> str | None:
     """A plain decimal string (``"37.5"``, ``"-2"``), or None. Strings with thousands separators
     (``"1,200.50"``) are accepted; floats are read through their shortest repr, never binary noise."""
+    if type(value) is int and -_PLAIN_INT < value < _PLAIN_INT:
+        return str(value)  # what the Decimal round trip below gives for it
     if _blank(value) or isinstance(value, bool):
         return None
     if isinstance(value, float):
@@ -192,6 +219,8 @@ def parse_bool(value: Any) -> bool | None:
 
 def clean_str(value: Any) -> str | None:
     """A stripped string, or None for null/empty; numbers become their string form."""
+    if type(value) is str:
+        return value.strip() or None
     if _blank(value) or isinstance(value, dict | list):
         return None
     return str(value).strip()

@@ -99,3 +99,29 @@ def test_schemas_reject_unknown_fields_and_bad_values():
     for bad in ({"amount": 38500.0}, {"currency": "€"}, {"pay_period": "yearly"}, {"surprise": 1}):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate({**good, **bad}, schema)
+
+
+def test_enum_table_answers_stay_the_same_once_remembered():
+    table = EnumTable({"Full-time": "FULL_TIME"})
+    for _ in range(2):
+        assert [table("Full-time"), table("FULL TIME"), table("zero"), table("  "), table(7)] == [
+            "FULL_TIME",
+            "FULL_TIME",
+            "OTHER",
+            None,
+            "OTHER",
+        ]
+
+
+def test_hash_of_a_record_with_non_string_keys():
+    """Such keys hash as orjson writes them in its non-string-key mode (the same bytes as before)."""
+    import hashlib
+
+    import orjson
+
+    record = {"custom_fields": {1: "a", "b": 2}, "x": None}
+    expected = hashlib.sha256(
+        orjson.dumps(record, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    ).hexdigest()
+    assert canonical_hash(record) == expected
+    assert canonical_hash({**record, "modified_at": "t"}) == expected

@@ -64,6 +64,9 @@ def test_parse_datetime_with_explicit_formats():
         ("abc", None),
         (True, None),
         ("", None),
+        (292, "292"),
+        (-7, "-7"),
+        (10**26, str(10**26)),
     ],
 )
 def test_parse_decimal(raw, expected):

@@ -29,6 +29,7 @@ import requests
 import requests_cache
 from airbyte_cdk.sources.http_config import MAX_CONNECTION_POOL_SIZE
 from airbyte_cdk.sources.streams.call_rate import APIBudget, CachedLimiterSession
+from unified_hris.components.sessions import remember_environment_settings
 
 
 class ListSession(CachedLimiterSession):
@@ -72,6 +73,7 @@ class ListCache:
                 )
                 session.mount("https://", adapter)
                 session.auth = auth
+                remember_environment_settings(session)
                 self._session = session
             return self._session
 

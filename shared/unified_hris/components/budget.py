@@ -21,3 +21,9 @@ class CallCountingPolicy(MovingWindowCallRatePolicy):
 
     def try_acquire(self, request: Any, weight: int) -> None:
         super().try_acquire(_CALL, weight)
+
+    def __str__(self) -> str:
+        """The rates only: the CDK formats the policy into a debug message before every call, even
+        with debug logging off, and its text counts the window's calls each time."""
+        rates = ", ".join(f"{rate.limit} per {rate.interval} ms" for rate in self._bucket.rates)
+        return f"CallCountingPolicy(rates=[{rates}])"

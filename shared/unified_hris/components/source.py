@@ -25,7 +25,18 @@ from airbyte_cdk.models import (
     ConfiguredAirbyteCatalog,
     FailureType,
 )
+from airbyte_cdk.sources.declarative.auth.token import ApiKeyAuthenticator, BearerAuthenticator
+from airbyte_cdk.sources.declarative.auth.token_provider import (
+    InterpolatedStringTokenProvider,
+    TokenProvider,
+)
 from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    ApiKeyAuthenticator as ApiKeyAuthenticatorModel,
+)
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    BearerAuthenticator as BearerAuthenticatorModel,
+)
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     CustomDecoder as CustomDecoderModel,
 )
@@ -59,9 +70,12 @@ from airbyte_cdk.sources.types import Config
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from jsonschema import Draft7Validator, ValidationError
 
+from unified_hris.components import interpolation
+from unified_hris.components.auth import RenderedOnceToken
 from unified_hris.components.budget import CallCountingPolicy
 from unified_hris.components.change_detection import ChangeDetectionCursor, DateWindows
 from unified_hris.components.decoders import ParsedBodyDecoder, ParsedBodyResponseFilter
+from unified_hris.components.sessions import remember_environment_settings
 from unified_hris.security import install_redirect_guard
 
 
@@ -105,10 +119,39 @@ class UnifiedComponentFactory(ModelToComponentFactory):
         self, model: HttpRequesterModel, config: Config, *args: Any, name: str, **kwargs: Any
     ) -> Any:
         """Every requester gets a read timeout: the config's `TIMEOUT_FIELD`, else the manifest's, else
-        `DEFAULT_READ_TIMEOUT_SECONDS`. A timed-out request is retried like a connection reset."""
+        `DEFAULT_READ_TIMEOUT_SECONDS`. A timed-out request is retried like a connection reset. Its
+        session computes the environment's proxy settings once per host (`remember_environment_settings`)."""
         timeout = config.get(TIMEOUT_FIELD) or model.read_timeout_in_seconds or DEFAULT_READ_TIMEOUT_SECONDS
         model = model.copy(update={"read_timeout_in_seconds": float(timeout)})
-        return super().create_http_requester(model, config, *args, name=name, **kwargs)
+        requester = super().create_http_requester(model, config, *args, name=name, **kwargs)
+        remember_environment_settings(requester._http_client._session)
+        return requester
+
+    def create_api_key_authenticator(
+        self,
+        model: ApiKeyAuthenticatorModel,
+        config: Config,
+        token_provider: TokenProvider | None = None,
+        **kwargs: Any,
+    ) -> ApiKeyAuthenticator:
+        """The CDK's, with its config-templated token rendered once (`RenderedOnceToken`)."""
+        built = super().create_api_key_authenticator(model, config, token_provider=token_provider, **kwargs)
+        if isinstance(built.token_provider, InterpolatedStringTokenProvider):
+            built.token_provider = RenderedOnceToken(built.token_provider)
+        return built
+
+    def create_bearer_authenticator(  # type: ignore[override]  # the CDK's is a staticmethod
+        self,
+        model: BearerAuthenticatorModel,
+        config: Config,
+        token_provider: TokenProvider | None = None,
+        **kwargs: Any,
+    ) -> BearerAuthenticator:
+        """The CDK's, with its config-templated token rendered once (`RenderedOnceToken`)."""
+        built = super().create_bearer_authenticator(model, config, token_provider=token_provider, **kwargs)
+        if isinstance(built.token_provider, InterpolatedStringTokenProvider):
+            built.token_provider = RenderedOnceToken(built.token_provider)
+        return built
 
     def create_simple_retriever(self, model: SimpleRetrieverModel, config: Config, **kwargs: Any) -> Any:
         """A retriever without a decoder of its own reads JSON with `ParsedBodyDecoder` (one parse per page)."""
@@ -214,6 +257,7 @@ class UnifiedDeclarativeSource(YamlDeclarativeSource):
         self._constructor.__class__ = UnifiedComponentFactory
         self._constructor._init_mappings()  # rebind the constructor table to the subclass's methods
         install_redirect_guard()
+        interpolation.install()
 
     def validate_config(self, config: Mapping[str, Any]) -> None:
         """Raise `config_error(field, message)` for a value the connector cannot use."""

@@ -104,6 +104,10 @@ class UnifiedRecord(RecordTransformation):
     _object: str = field(init=False, repr=False)
     _tenant: InterpolatedString = field(init=False, repr=False)
     _tenant_for: tuple[int, str] | None = field(init=False, repr=False, default=None)
+    #: The context of the last (config, slice): a page's records share one.
+    _context: tuple[Config, StreamSlice | None, MappingContext] | None = field(
+        init=False, repr=False, default=None
+    )
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._mapper = import_mapper(self.mapper)
@@ -117,6 +121,14 @@ class UnifiedRecord(RecordTransformation):
             self._tenant_for = (id(config), str(self._tenant.eval(config)))
         return self._tenant_for[1]
 
+    def _context_for(self, config: Config, tenant: str, stream_slice: StreamSlice | None) -> MappingContext:
+        last = self._context  # one read: partitions are transformed on several threads
+        if last is not None and last[0] is config and last[1] is stream_slice and last[2].tenant_id == tenant:
+            return last[2]
+        ctx = MappingContext(self.source, tenant, config, stream_slice or {})
+        self._context = (config, stream_slice, ctx)
+        return ctx
+
     def transform(
         self,
         record: dict[str, Any],
@@ -126,7 +138,7 @@ class UnifiedRecord(RecordTransformation):
     ) -> None:
         config = config or {}
         tenant = self.tenant_of(config)
-        ctx = MappingContext(self.source, tenant, config, stream_slice or {})
+        ctx = self._context_for(config, tenant, stream_slice)
         fields = tolerant_map(self._mapper, record, ctx, self.model)
         remote_id = fields.pop("remote_id")
         raw = (
