@@ -8,7 +8,7 @@ from datetime import datetime
 from airbyte_cdk.models import Type
 from airbyte_cdk.sources.message import InMemoryMessageRepository
 from airbyte_cdk.sources.types import Record, StreamSlice
-from unified_hris.components.change_detection import ChangeDetectionCursor
+from unified_hris.components.change_detection import ChangeDetectionCursor, fingerprints
 from unified_hris.conventions import envelope
 
 
@@ -64,7 +64,7 @@ def test_router_learns_the_last_sync_and_skipped_scopes_survive_while_vanished_o
     dead, state = sync(state, listing, second)
     assert second.last_sync is not None and second.last_sync.isoformat().startswith(state["modified_at"][:10])
     assert dead == ["b3"]
-    kept = {rid for entries in state["change_detection"]["scopes"].values() for rid in entries}
+    kept = {rid for entries in fingerprints(state).values() for rid in entries}
     assert kept == {"b1", "b2"}
 
     # Read again later, e2's unchanged record is not new and nothing else dies.

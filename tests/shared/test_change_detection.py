@@ -9,7 +9,7 @@ from typing import Any
 from airbyte_cdk.models import Type
 from airbyte_cdk.sources.message import InMemoryMessageRepository
 from airbyte_cdk.sources.types import Record, StreamSlice
-from unified_hris.components.change_detection import ChangeDetectionCursor, DateWindows
+from unified_hris.components.change_detection import ChangeDetectionCursor, DateWindows, fingerprints
 from unified_hris.conventions import envelope
 
 
@@ -75,7 +75,7 @@ def test_first_sync_emits_everything_then_nothing():
     assert ids(emitted) == ["1", "2"] and not dead
     emitted, dead, state2 = sync(state, listing)
     assert emitted == [] and dead == []
-    assert state2["change_detection"]["scopes"] == state["change_detection"]["scopes"]
+    assert fingerprints(state2) == fingerprints(state)
 
 
 def test_changes_new_records_and_deletions_arrive_once():
@@ -93,6 +93,13 @@ def test_duplicate_record_in_one_listing_is_emitted_once():
     assert ids(emitted) == ["1"]
 
 
+def test_id_listed_twice_with_different_data_keeps_one_fingerprint_the_last():
+    emitted, _, state = sync(None, {"": [("1", {"x": 1}), ("2", {}), ("1", {"x": 2})]})
+    assert [(r["remote_id"], r["x"]) for r in emitted if r["remote_id"] == "1"] == [("1", 1), ("1", 2)]
+    packed = state["change_detection"]["scopes"][""]
+    assert packed.count("1:") == 1 and fingerprints(state)[""]["1"] == emitted[-1]["record_hash"][:16]
+
+
 def test_failed_partition_produces_no_deletions_and_keeps_fingerprints():
     router = FakeRouter(["e1", "e2"])
     listing = {"e1": [("c1", {})], "e2": [("c2", {})]}
@@ -100,7 +107,7 @@ def test_failed_partition_produces_no_deletions_and_keeps_fingerprints():
     # e2's listing fails mid-way this time: c2 must not be reported deleted, and state keeps it.
     emitted, dead, state2 = sync(state, {"e1": [("c1", {})], "e2": []}, router=router, fail={"e2"})
     assert emitted == [] and dead == []
-    assert any("c2" in entries for entries in state2["change_detection"]["scopes"].values())
+    assert any("c2" in entries for entries in fingerprints(state2).values())
     # The next complete sync sees c2 is really gone.
     _, dead, _ = sync(state2, {"e1": [("c1", {})], "e2": []}, router=router)
     assert ids(dead) == ["c2"]
@@ -112,7 +119,7 @@ def test_vanished_partition_is_deleted_or_retained_by_policy():
     _, dead, _ = sync(state, listing, router=FakeRouter(["e1"]))
     assert ids(dead) == ["c2"]
     _, dead, retained = sync(state, listing, router=FakeRouter(["e1"]), unread="retain")
-    assert dead == [] and any("c2" in e for e in retained["change_detection"]["scopes"].values())
+    assert dead == [] and any("c2" in e for e in fingerprints(retained).values())
 
 
 def test_record_moving_between_scopes_is_not_deleted():
@@ -156,7 +163,7 @@ def test_windows_grid_lookback_and_state_pruning():
     listing[windows.slice_of(grid[-1])["start_time"]].append(("r5", {}))
     emitted, _, state = sync(None, listing, windows=windows)
     assert ids(emitted) == [f"r{i}" for i in range(7)]
-    kept = state["change_detection"]["scopes"]
+    kept = fingerprints(state)
     assert 1 <= len(kept) < 7, "windows that will never be re-read are not kept in state"
     assert len(windows.to_read(datetime.now(UTC))) == len(kept)
     emitted, dead, _ = sync(state, listing, windows=windows)
@@ -194,3 +201,55 @@ def test_state_for_another_tenant_is_discarded_not_deleted():
     state["change_detection"]["prefix"] = "toy_hr:other-tenant:employee:"
     emitted, dead, _ = sync(state, {"": [("1", {})]})
     assert ids(emitted) == ["1"] and dead == []
+
+
+def test_state_packs_each_scope_into_one_string_and_ids_with_separators_round_trip():
+    awkward = ["1", "a,b", "50%", "%2C", "x:y"]
+    emitted, _, state = sync(None, {"": [(rid, {"n": i}) for i, rid in enumerate(awkward)]})
+    assert ids(emitted) == sorted(awkward)
+    body = state["change_detection"]
+    assert body["v"] == 2 and all(isinstance(packed, str) for packed in body["scopes"].values())
+    assert sorted(fingerprints(state)[""]) == sorted(awkward)
+    emitted, dead, state = sync(state, {"": [(rid, {"n": i}) for i, rid in enumerate(awkward[:-2])]})
+    assert emitted == [] and ids(dead) == ["%2C", "x:y"]
+    assert dead[0]["id"] == "toy_hr:t:employee:%2C"
+
+
+def test_version_1_state_is_read_and_rewritten_as_version_2():
+    listing = {"e1": [("c1", {"v": 1}), ("c2", {"v": 1})], "e2": [("c3", {"v": 1})]}
+    _, _, state = sync(None, listing, router=FakeRouter(["e1", "e2"]))
+    v1 = {
+        **state,
+        "change_detection": {
+            "v": 1,
+            "prefix": state["change_detection"]["prefix"],
+            "scopes": fingerprints(state),
+        },
+    }
+    assert all(isinstance(entries, dict) for entries in v1["change_detection"]["scopes"].values())
+    changed = {"e1": [("c1", {"v": 1})], "e2": [("c3", {"v": 2})]}
+    emitted, dead, state2 = sync(v1, changed, router=FakeRouter(["e1", "e2"]))
+    assert ids(emitted) == ["c3"] and ids(dead) == ["c2"]
+    assert state2["change_detection"]["v"] == 2
+    assert {rid for entries in fingerprints(state2).values() for rid in entries} == {"c1", "c3"}
+
+
+def test_checkpoint_of_a_read_scope_keeps_the_ids_it_no_longer_lists_until_the_sync_completes():
+    router = FakeRouter(["e1", "e2"])
+    _, _, state = sync(None, {"e1": [("a", {"v": 1}), ("b", {})], "e2": [("x", {})]}, router=router)
+    repo = InMemoryMessageRepository()
+    cursor = ChangeDetectionCursor("s", repo, state, partition_router=router)
+    first = next(iter(cursor.stream_slices()))
+    for record in (rec("a", first, v=2), rec("c", first)):
+        assert cursor.should_be_synced(record)
+    cursor.close_partition(FakePartition(first))  # e2 never completes: the process dies
+    checkpoint = [m for m in repo.consume_queue() if m.type == Type.STATE][
+        -1
+    ].state.stream.stream_state.__dict__
+    held = fingerprints(checkpoint)
+    e1 = held['{"employee_id":"e1"}']
+    assert sorted(e1) == ["a", "b", "c"] and e1["a"] != fingerprints(state)['{"employee_id":"e1"}']["a"]
+    emitted, dead, _ = sync(
+        checkpoint, {"e1": [("a", {"v": 2}), ("c", {})], "e2": [("x", {})]}, router=router
+    )
+    assert emitted == [] and ids(dead) == ["b"]

@@ -5,11 +5,16 @@ changed). Each normalised record's `record_hash` is compared with a compact fing
 stream state; only new or changed records are emitted, and ids that vanished from a listing that was
 read completely are emitted once as tombstones.
 
-State (JSON)::
+State (JSON, version 2)::
 
     {"modified_at": "<start of the last completed sync>",
-     "change_detection": {"v": 1, "prefix": "sage_hr:acme:employee:",
-                          "scopes": {"<scope>": {"<remote_id>": "<16 hex of record_hash>"}}}}
+     "change_detection": {"v": 2, "prefix": "sage_hr:acme:employee:",
+                          "scopes": {"<scope>": "<remote_id>:<16 hex of record_hash>,..."}}}
+
+Each scope is one packed string (``,`` and ``%`` in a remote id are written ``%2C`` and ``%25``), so
+a parsed state costs a few bytes per record, not a dict entry and two strings. Version 1 held one JSON
+object per scope (``{"<remote_id>": "<16 hex>"}``); it is read and rewritten as version 2.
+`fingerprints` decodes either version.
 
 A *scope* is what one slice lists completely: the partition (e.g. one employee of a fan-out) and,
 for windowed streams, the window. Deletions are computed per scope, never across a scope that was not
@@ -23,7 +28,9 @@ A partition router may skip partitions on purpose (a fan-out under a call budget
 slices, and if it has ``retained_partitions()`` it reports the partitions it skipped; their scopes
 keep their fingerprints (never deleted), whatever `unread_scopes` says for partitions that vanished.
 
-Size: about 27 bytes per record (``"2107":"0123456789abcdef",``), i.e. ~270 KB per 10,000 records.
+Size: the remote id plus 18 bytes per record (``2107:0123456789abcdef,``), i.e. ~220 KB per 10,000
+records with short numeric ids. Memory: the previous state's packed strings, one 64-bit hash per old
+fingerprint, and one entry per id seen in this sync (hashes, not strings).
 """
 
 from __future__ import annotations
@@ -32,7 +39,9 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable, Mapping, MutableMapping
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -57,8 +66,11 @@ from unified_hris.conventions import sync_started_at, tombstone
 logger = logging.getLogger("airbyte")
 
 STATE_KEY = "change_detection"
+STATE_VERSION = 2
 CURSOR_FIELD = "modified_at"
 HASH_CHARS = 16
+_SEP = ","
+_UNSEEN = -1  # hash() never returns -1
 UnreadScopes = Literal["delete", "retain"]
 #: Least time between two mid-sync checkpoints of one stream. Every state carries all fingerprints,
 #: so a checkpoint per slice would make a per-employee fan-out's output quadratic in its size.
@@ -130,6 +142,88 @@ class DateWindows:
         return {"start_time": window[0].strftime(self.fmt), "end_time": window[1].strftime(self.fmt)}
 
 
+def _escape(rid: str) -> str:
+    return rid.replace("%", "%25").replace(_SEP, "%2C") if "%" in rid or _SEP in rid else rid
+
+
+def _unescape(erid: str) -> str:
+    return erid.replace("%2C", _SEP).replace("%25", "%") if "%" in erid else erid
+
+
+def _pack(entries: Iterable[str]) -> str:
+    """One scope's ``erid:digest`` entries as a packed string; the last entry of an id wins."""
+    return _SEP.join({entry[: -HASH_CHARS - 1]: entry for entry in entries}.values())
+
+
+def _entries(packed: str) -> Iterator[str]:
+    """The entries of a packed scope, one at a time (a scope can hold a whole tenant's records)."""
+    start, end = 0, len(packed)
+    while start < end:
+        stop = packed.find(_SEP, start)
+        if stop < 0:
+            stop = end
+        yield packed[start:stop]
+        start = stop + 1
+
+
+class _SortedHashes:
+    """A read-only set of 64-bit hashes in 8 bytes each (a Python set of ints takes about 70)."""
+
+    def __init__(self, hashes: Iterable[int]) -> None:
+        self._values = array("q", sorted(hashes))
+
+    def __contains__(self, value: int) -> bool:
+        i = bisect_left(self._values, value)
+        return i < len(self._values) and self._values[i] == value
+
+
+class _PendingScope:
+    """The entries of a slice being read, as UTF-8 bytes; `repeats` when an id may occur twice."""
+
+    __slots__ = ("buffer", "repeats")
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.repeats = False
+
+    def add(self, entry: str) -> None:
+        if self.buffer:
+            self.buffer += b","
+        self.buffer += entry.encode()
+
+    def packed(self) -> str:
+        packed = self.buffer.decode()
+        return _pack(_entries(packed)) if self.repeats else packed
+
+
+def _merged(old: str, new: str) -> str:
+    """`new` plus the entries of `old` whose id `new` does not have."""
+    if old == new or not old:
+        return new
+    ids = {hash(entry[: -HASH_CHARS - 1]) for entry in _entries(new)}
+    kept = _SEP.join(entry for entry in _entries(old) if hash(entry[: -HASH_CHARS - 1]) not in ids)
+    return f"{new}{_SEP}{kept}" if new and kept else new or kept
+
+
+def _packed_scopes(scopes: Mapping[str, Any]) -> dict[str, str]:
+    """A state's scopes as packed strings (version 1 held a ``{remote_id: digest}`` object per scope)."""
+    return {
+        scope: entries
+        if isinstance(entries, str)
+        else _pack(f"{_escape(str(rid))}:{digest}" for rid, digest in entries.items())
+        for scope, entries in scopes.items()
+    }
+
+
+def fingerprints(stream_state: Mapping[str, Any] | None) -> dict[str, dict[str, str]]:
+    """The fingerprints a stream state holds, as ``{scope: {remote_id: digest}}`` (any state version)."""
+    scopes = ((stream_state or {}).get(STATE_KEY) or {}).get("scopes") or {}
+    return {
+        scope: {_unescape(e[: -HASH_CHARS - 1]): e[-HASH_CHARS:] for e in _entries(packed)}
+        for scope, packed in _packed_scopes(scopes).items()
+    }
+
+
 def _scope_key(partition: Mapping[str, Any], window_start: str | None) -> str:
     parts = {k: v for k, v in partition.items() if k != "parent_slice"}
     if window_start is not None:
@@ -166,18 +260,15 @@ class ChangeDetectionCursor(Cursor):
         body = state.get(STATE_KEY) or {}
         self._last_sync: str | None = state.get(CURSOR_FIELD)
         self._prefix: str | None = body.get("prefix")
-        # The state's own maps, never changed in place (memory flat in tenant size: no copies).
-        self._old: dict[str, dict[str, str]] = dict(body.get("scopes") or {})
-        self._old_by_rid: dict[str, str] = next(iter(self._old.values())) if len(self._old) == 1 else {}
-        if len(self._old) > 1:
-            for entries in self._old.values():
-                self._old_by_rid.update(entries)
+        # scope -> packed entries of the previous sync, and the hash of every old ``erid:digest``
+        self._old: dict[str, str] = _packed_scopes(body.get("scopes") or {})
+        self._old_hashes = _SortedHashes(hash(e) for packed in self._old.values() for e in _entries(packed))
 
-        # remote_id -> hash last emitted in this sync ("" when seen but not emitted): de-duplication
-        # within the sync, and the ids a complete listing still has (one map: its size is the tenant's)
-        self._seen: dict[str, str] = {}
-        self._pending: dict[str, dict[str, str]] = {}  # scope -> entries of the slice being read
-        self._committed: dict[str, dict[str, str]] = {}  # scopes read completely in this sync
+        # hash(erid) -> hash of the entry last emitted in this sync (None when seen but not emitted):
+        # de-duplication within the sync, and the ids a complete listing still has
+        self._seen: dict[int, int | None] = {}
+        self._pending: dict[str, _PendingScope] = {}  # scope -> entries of the slice being read
+        self._committed: dict[str, str] = {}  # scope -> packed entries of the scopes read completely
         self._planned_scopes: set[str] = set()
         self._retained_scopes: set[str] = set()  # scopes the router skipped on purpose
         self._planned_windows: set[str] | None = None
@@ -232,20 +323,23 @@ class ChangeDetectionCursor(Cursor):
     def should_be_synced(self, record: Record) -> bool:
         data = record.data
         rid = str(data["remote_id"])
-        digest = str(data["record_hash"])[:HASH_CHARS]
+        erid = _escape(rid)
+        entry = f"{erid}:{str(data['record_hash'])[:HASH_CHARS]}"
+        key, entry_hash = hash(erid), hash(entry)
         stream_slice = record.associated_slice or StreamSlice(partition={}, cursor_slice={})
         scope = _scope_key(stream_slice.partition, stream_slice.cursor_slice.get("start_time"))
         with self._lock:
             if self._prefix is None or not data["id"].startswith(self._prefix):
                 self._adopt_prefix_locked(data["id"][: len(data["id"]) - len(rid)])
-            old = self._old_by_rid.get(rid)
-            if old == digest:
-                digest = old  # keep one string for an unchanged fingerprint, not two
-            self._pending.setdefault(scope, {})[rid] = digest
-            if self._seen.get(rid) == digest or old == digest:
-                self._seen.setdefault(rid, "")
+            pending = self._pending.get(scope) or self._pending.setdefault(scope, _PendingScope())
+            pending.add(entry)
+            seen = self._seen.get(key, _UNSEEN)
+            if seen != _UNSEEN:
+                pending.repeats = True
+            if seen == entry_hash or entry_hash in self._old_hashes:
+                self._seen.setdefault(key, None)
                 return False
-            self._seen[rid] = digest
+            self._seen[key] = entry_hash
             return True
 
     def observe(self, record: Record) -> None:
@@ -258,7 +352,8 @@ class ChangeDetectionCursor(Cursor):
             stream_slice.cursor_slice.get("start_time") if isinstance(stream_slice, StreamSlice) else None,
         )
         with self._lock:
-            self._committed[scope] = self._pending.pop(scope, {})
+            pending = self._pending.pop(scope, None)
+            self._committed[scope] = pending.packed() if pending else ""
             self._slices_closed += 1
             if not self._maybe_finalize_locked() and (
                 time.monotonic() - self._last_checkpoint >= self._checkpoint_every
@@ -281,7 +376,7 @@ class ChangeDetectionCursor(Cursor):
                 "Stream %s: records now belong to a different source or tenant; previous fingerprints are discarded.",
                 self._stream_name,
             )
-            self._old, self._old_by_rid = {}, {}
+            self._old, self._old_hashes = {}, _SortedHashes(())
         self._prefix = prefix
 
     def _maybe_finalize_locked(self) -> bool:
@@ -335,7 +430,10 @@ class ChangeDetectionCursor(Cursor):
                 and not self._window_outside_plan(scope)
             )
             if read_completely or vanished:
-                deleted.update(rid for rid in entries if rid not in self._seen)
+                for entry in _entries(entries):
+                    erid = entry[: -HASH_CHARS - 1]
+                    if hash(erid) not in self._seen:
+                        deleted.add(_unescape(erid))
         return deleted
 
     def _emit_tombstone_locked(self, rid: str) -> None:
@@ -353,8 +451,9 @@ class ChangeDetectionCursor(Cursor):
         scopes = dict(self._old)
         if not self._finalized:
             for scope, entries in self._committed.items():
-                scopes[scope] = {**scopes[scope], **entries} if scope in scopes else entries
-        state: dict[str, Any] = {STATE_KEY: {"v": 1, "prefix": self._prefix, "scopes": scopes}}
+                # old and new together until the sync completes (an old id may still be a deletion)
+                scopes[scope] = _merged(scopes[scope], entries) if scope in scopes else entries
+        state: dict[str, Any] = {STATE_KEY: {"v": STATE_VERSION, "prefix": self._prefix, "scopes": scopes}}
         if self._last_sync:
             state[CURSOR_FIELD] = self._last_sync
         return state
