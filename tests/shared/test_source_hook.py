@@ -64,3 +64,31 @@ def test_the_budget_remembers_calls_not_requests():
     assert [item.name for item in policy._bucket.items] == ["call", "call"]
     with pytest.raises(CallRateLimitHit):  # the limit still holds
         policy.try_acquire(object(), weight=1)
+
+
+def test_the_console_script_parses_the_state_file_once(tmp_path, monkeypatch, capsys):
+    """The entrypoint asks for --state again; a second parse would hold every fingerprint twice."""
+    import json
+
+    from airbyte_cdk.connector import BaseConnector
+    from unified_hris.components.source import run
+
+    paths = {}
+    for name, payload in {
+        "config": CONFIG,
+        "catalog": {"streams": []},
+        "state": [{"type": "STREAM", "stream": {"stream_descriptor": {"name": "employees"}, "stream_state": {}}}],
+    }.items():
+        paths[name] = tmp_path / f"{name}.json"
+        paths[name].write_text(json.dumps(payload))
+    reads: list[str] = []
+    original = BaseConnector._read_json_file
+
+    def counting(file_path: str):
+        reads.append(str(file_path))
+        return original(file_path)
+
+    monkeypatch.setattr(BaseConnector, "_read_json_file", staticmethod(counting))
+    run(SourceToyHR, ["read", *(arg for name in paths for arg in (f"--{name}", str(paths[name])))])
+    assert reads.count(str(paths["state"])) == 1
+    assert "Traceback" not in capsys.readouterr().out

@@ -307,12 +307,16 @@ def run(source_class: type[UnifiedDeclarativeSource], args: list[str] | None = N
     catalog_path = AirbyteEntrypoint.extract_catalog(args)
     config_path = AirbyteEntrypoint.extract_config(args)
     state_path = AirbyteEntrypoint.extract_state(args)
+    state = source_class.read_state(state_path) if state_path else None
     source = source_class(
         catalog=source_class.read_catalog(catalog_path) if catalog_path else None,
         config=source_class.read_config(config_path) if config_path else None,
-        state=source_class.read_state(state_path) if state_path else None,
+        state=state,
         config_path=config_path,
     )
+    # The entrypoint parses --state again for `read` and holds it for the whole sync (the source's
+    # `read` ignores it): hand it the messages already parsed, not a second copy of every fingerprint.
+    source.read_state = lambda _path: state or []  # type: ignore[method-assign]
     entrypoint = _Entrypoint(source)
     with PRINT_BUFFER:
         for message in entrypoint.run(entrypoint.parse_args(args)):
