@@ -6,10 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from airbyte_cdk.models import Type
 from airbyte_cdk.sources.message import InMemoryMessageRepository
 from airbyte_cdk.sources.types import Record, StreamSlice
-from unified_hris.components.change_detection import ChangeDetectionCursor, DateWindows, fingerprints
+from unified_hris.components.change_detection import (
+    CHECKPOINT_ENV,
+    ChangeDetectionCursor,
+    DateWindows,
+    fingerprints,
+)
 from unified_hris.conventions import envelope
 
 
@@ -128,6 +134,27 @@ def test_record_moving_between_scopes_is_not_deleted():
     assert emitted == [] and dead == []
 
 
+@pytest.fixture
+def checkpoint_per_slice(monkeypatch):
+    monkeypatch.setenv(CHECKPOINT_ENV, "0")
+
+
+def test_a_sync_shorter_than_the_checkpoint_interval_emits_one_state():
+    repo = InMemoryMessageRepository()
+    cursor = ChangeDetectionCursor("s", repo, None, partition_router=FakeRouter(["e1", "e2", "e3"]))
+    for stream_slice in cursor.stream_slices():
+        assert cursor.should_be_synced(rec(f"c{stream_slice.partition['employee_id']}", stream_slice))
+        cursor.close_partition(FakePartition(stream_slice))
+    cursor.ensure_at_least_one_state_emitted()
+    states = [m.state.stream.stream_state.__dict__ for m in repo.consume_queue() if m.type == Type.STATE]
+    assert len(states) == 1 and sorted(fingerprints(states[0])) == [
+        '{"employee_id":"e1"}',
+        '{"employee_id":"e2"}',
+        '{"employee_id":"e3"}',
+    ]
+
+
+@pytest.mark.usefixtures("checkpoint_per_slice")
 def test_interrupted_sync_resumes_without_losing_changes():
     router = FakeRouter(["e1", "e2", "e3"])
     _, _, state = sync(None, {k: [(f"c{k}", {"v": 1})] for k in ("e1", "e2", "e3")}, router=router)
@@ -234,6 +261,7 @@ def test_version_1_state_is_read_and_rewritten_as_version_2():
     assert {rid for entries in fingerprints(state2).values() for rid in entries} == {"c1", "c3"}
 
 
+@pytest.mark.usefixtures("checkpoint_per_slice")
 def test_checkpoint_of_a_read_scope_keeps_the_ids_it_no_longer_lists_until_the_sync_completes():
     router = FakeRouter(["e1", "e2"])
     _, _, state = sync(None, {"e1": [("a", {"v": 1}), ("b", {})], "e2": [("x", {})]}, router=router)

@@ -92,3 +92,12 @@ def test_the_console_script_parses_the_state_file_once(tmp_path, monkeypatch, ca
     run(SourceToyHR, ["read", *(arg for name in paths for arg in (f"--{name}", str(paths[name])))])
     assert reads.count(str(paths["state"])) == 1
     assert "Traceback" not in capsys.readouterr().out
+
+
+def test_a_long_message_is_written_whole_after_what_was_buffered(capsys):
+    from unified_hris.components.source import DIRECT_WRITE_CHARS, _write_message
+
+    state = '{"type":"STATE","state":"' + "0123456789abcdef," * (DIRECT_WRITE_CHARS // 17 + 1) + '"}'
+    for message in ('{"type":"RECORD"}', state, '{"type":"LOG"}'):
+        _write_message(message)
+    assert capsys.readouterr().out.split("\n") == ['{"type":"RECORD"}', state, '{"type":"LOG"}', ""]

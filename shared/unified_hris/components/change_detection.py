@@ -72,8 +72,9 @@ HASH_CHARS = 16
 _SEP = ","
 _UNSEEN = -1  # hash() never returns -1
 UnreadScopes = Literal["delete", "retain"]
-#: Least time between two mid-sync checkpoints of one stream. Every state carries all fingerprints,
-#: so a checkpoint per slice would make a per-employee fan-out's output quadratic in its size.
+#: Least time from the start of a sync to its first mid-sync checkpoint, and between two of them.
+#: Every state carries all fingerprints, so a checkpoint per slice would make a per-employee
+#: fan-out's output quadratic in its size.
 #: The environment variable `CHECKPOINT_ENV` overrides it (tests use 0: a checkpoint per slice).
 CHECKPOINT_SECONDS = 60.0
 CHECKPOINT_ENV = "UNIFIED_HRIS_CHECKPOINT_SECONDS"
@@ -276,7 +277,7 @@ class ChangeDetectionCursor(Cursor):
         self._slices_closed = 0
         self._generation_done = False
         self._finalized = False
-        self._last_checkpoint = float("-inf")
+        self._last_checkpoint = time.monotonic()  # the first checkpoint after a minute, too
         self._checkpoint_every = checkpoint_seconds()
 
     # -- Cursor interface -------------------------------------------------------------------

@@ -320,4 +320,22 @@ def run(source_class: type[UnifiedDeclarativeSource], args: list[str] | None = N
     entrypoint = _Entrypoint(source)
     with PRINT_BUFFER:
         for message in entrypoint.run(entrypoint.parse_args(args)):
-            print(f"{message}\n", end="")  # one write per message (concurrent streams)
+            _write_message(message)
+
+
+#: A message this long (a state with every fingerprint) bypasses the print buffer, which would copy
+#: it three more times (the line, the buffer, the buffer's joined contents) at the end of a sync.
+DIRECT_WRITE_CHARS = 1 << 16
+
+
+def _write_message(message: str) -> None:
+    if len(message) < DIRECT_WRITE_CHARS:
+        print(f"{message}\n", end="")  # one write per message (concurrent streams)
+        return
+    with PRINT_BUFFER.lock:
+        PRINT_BUFFER.flush()  # what was buffered before it goes first
+        out = sys.__stdout__ if sys.stdout is PRINT_BUFFER else sys.stdout
+        assert out is not None
+        out.write(message)
+        out.write("\n")
+        out.flush()
