@@ -30,6 +30,7 @@ from airbyte_cdk.sources.declarative.auth.token_provider import (
     InterpolatedStringTokenProvider,
     TokenProvider,
 )
+from airbyte_cdk.sources.declarative.extractors.record_selector import RecordSelector
 from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     ApiKeyAuthenticator as ApiKeyAuthenticatorModel,
@@ -59,6 +60,9 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
     ParentStreamConfig as ParentStreamConfigModel,
 )
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    RecordSelector as RecordSelectorModel,
+)
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     SimpleRetriever as SimpleRetrieverModel,
 )
 from airbyte_cdk.sources.declarative.parsers import model_to_component_factory as factory_module
@@ -75,6 +79,7 @@ from unified_hris.components.auth import RenderedOnceToken
 from unified_hris.components.budget import CallCountingPolicy
 from unified_hris.components.change_detection import ChangeDetectionCursor, DateWindows
 from unified_hris.components.decoders import ParsedBodyDecoder, ParsedBodyResponseFilter
+from unified_hris.components.selector import PassThroughRecordSelector, normalises_nothing
 from unified_hris.components.sessions import remember_environment_settings
 from unified_hris.security import install_redirect_guard
 
@@ -151,6 +156,13 @@ class UnifiedComponentFactory(ModelToComponentFactory):
         built = super().create_bearer_authenticator(model, config, token_provider=token_provider, **kwargs)
         if isinstance(built.token_provider, InterpolatedStringTokenProvider):
             built.token_provider = RenderedOnceToken(built.token_provider)
+        return built
+
+    def create_record_selector(self, model: RecordSelectorModel, config: Config, **kwargs: Any) -> Any:
+        """The CDK's selector, without the per-record copy when it normalises nothing (`selector`)."""
+        built = super().create_record_selector(model, config, **kwargs)
+        if type(built) is RecordSelector and normalises_nothing(built):
+            built.__class__ = PassThroughRecordSelector
         return built
 
     def create_simple_retriever(self, model: SimpleRetrieverModel, config: Config, **kwargs: Any) -> Any:

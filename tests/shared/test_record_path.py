@@ -1,0 +1,52 @@
+"""The selector of streams without schema normalisation passes records through without copying them,
+as the CDK's would give them (the CDK method it replaces is pinned)."""
+
+import hashlib
+import inspect
+import sys
+from pathlib import Path
+
+from airbyte_cdk.sources.declarative.extractors.record_selector import RecordSelector
+from airbyte_cdk.sources.utils.transform import TransformConfig, TypeTransformer
+from unified_hris.components.selector import PassThroughRecordSelector, normalises_nothing
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "toy_connector"))
+
+from source_toy_hr.source import SourceToyHR
+
+CONFIG = {"base_url": "http://127.0.0.1:9", "api_token": "t" * 32, "start_date": "2024-01-01"}
+
+#: sha256 of CDK 7.39.1's `RecordSelector._normalize_by_schema` and `TypeTransformer.transform`: the
+#: pass-through is exact only while the one copies and the other returns at once for `NoTransform`.
+PINNED = {
+    "_normalize_by_schema": "2dc6358608de95c479410e1f13e6f3d0d3632fc30d7898b1278dababee4b7145",
+    "transform": "a2edc65612fdb4a1c008d1cae6674d353b8a0a8c5f3528a006637f21f5975a08",
+}
+
+
+def _digest(method):
+    return hashlib.sha256(inspect.getsource(method).encode()).hexdigest()
+
+
+def test_the_replaced_cdk_methods_are_the_pinned_ones():
+    assert _digest(RecordSelector._normalize_by_schema) == PINNED["_normalize_by_schema"]
+    assert _digest(TypeTransformer.transform) == PINNED["transform"]
+
+
+def test_every_stream_of_a_connector_gets_the_pass_through_selector():
+    for stream in SourceToyHR(config=CONFIG).streams(CONFIG):
+        retriever = stream._stream_partition_generator._partition_factory._retriever
+        assert type(retriever.record_selector) is PassThroughRecordSelector, stream.name
+
+
+def test_pass_through_gives_what_the_cdk_gives():
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    records = [{"n": "1"}, {"n": 2, "x": None}]
+    cdk = RecordSelector.__new__(RecordSelector)
+    cdk.schema_normalization = TypeTransformer(TransformConfig.NoTransform)
+    assert normalises_nothing(cdk)
+    expected = list(cdk._normalize_by_schema([dict(r) for r in records], schema))
+    ours = PassThroughRecordSelector.__new__(PassThroughRecordSelector)
+    assert list(ours._normalize_by_schema([dict(r) for r in records], schema)) == expected
+    cdk.schema_normalization = TypeTransformer(TransformConfig.DefaultSchemaNormalization)
+    assert not normalises_nothing(cdk)
