@@ -32,7 +32,7 @@ _IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 _TEMPLATE_MARKS = ("{", "\n", "\r")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def _read_literal(text: str, valid_types: tuple[type, ...] | None) -> Any:
     return ORIGINAL_LITERAL_EVAL(_READER, text, valid_types)
 
