@@ -1,10 +1,8 @@
 """The employee ids the per-employee streams fan out over, from the lists other streams read too.
 
-The CDK's `SubstreamPartitionRouter` builds its parent stream with a factory of its own, whose
-requester never shares the connector's list cache (`source_sage_hr.list_cache`): `/employees` would
-be read once more per per-employee stream. `EmployeeIds` reads the same pages, with the same request
-as ``employees`` and ``employments``, through a requester of the connector's factory, so every page
-comes from the one read of the sync.
+`EmployeeIds` reads the same pages, with the same request as ``employees`` and ``employments``,
+through a requester of the connector's factory, so every page comes from the sync's one read of them
+(the list cache, `unified_hris.components.list_cache`), and follows the ids itself.
 """
 
 from __future__ import annotations

@@ -9,51 +9,21 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
     DeclarativeStream as DeclarativeStreamModel,
 )
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
-from airbyte_cdk.sources.streams.http.error_handlers.response_models import ResponseAction
-from airbyte_cdk.sources.types import Config
 from unified_hris.components import ChangeDetectionCursor, UnifiedDeclarativeSource
-from unified_hris.components.source import UnifiedComponentFactory
+from unified_hris.components.list_cache import ListCacheFactory
 
 from source_sage_hr import config as sage_config
-from source_sage_hr.list_cache import ListCache
 from source_sage_hr.terminations import STATE_KEY, EmployeesCursor, TerminationMemo
 
 EMPLOYEES = "employees"
 
 
-class SageComponentFactory(UnifiedComponentFactory):
+class SageComponentFactory(ListCacheFactory):
     """Gives the ``employees`` stream's cursor and its extractor one shared `TerminationMemo`, loaded
-    from that stream's state (custom components receive it as the ``termination_memo`` argument), and
-    every cached requester the one session of `list_cache` (see `source_sage_hr.list_cache`)."""
+    from that stream's state (custom components receive it as the ``termination_memo`` argument);
+    requesters marked ``use_cache: true`` share the sync's list cache (`unified_hris.components.list_cache`)."""
 
     _termination_memo: TerminationMemo | None = None
-    list_cache: ListCache | None = None
-
-    def create_http_requester(
-        self, model: Any, config: Config, *args: Any, name: str, use_cache: bool | None = None, **kwargs: Any
-    ) -> Any:
-        shared = bool(model.use_cache or use_cache) and not self._disable_cache
-        if shared:
-            model = model.copy(update={"use_cache": False})  # not the CDK's per-stream cache
-        requester = super().create_http_requester(model, config, *args, name=name, **kwargs)
-        if shared:
-            if self.list_cache is None:
-                self.list_cache = ListCache()
-            client = requester._http_client  # the CDK builds the client's session itself: swap it
-            handler = requester.error_handler
-
-            def accepts(response: Any) -> bool:
-                """What the list cache may keep: a page the error handler takes as it is."""
-                return handler.interpret_response(response).response_action == ResponseAction.SUCCESS
-
-            client._session = self.list_cache.session(client._api_budget, client._session.auth, accepts)
-        return requester
-
-    def renew_list_cache(self) -> None:
-        """A new cache for a new set of streams (a source object may read more than once)."""
-        if self.list_cache is not None:
-            self.list_cache.close()
-        self.list_cache = None
 
     @property
     def termination_memo(self) -> TerminationMemo:

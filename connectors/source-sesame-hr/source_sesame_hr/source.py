@@ -11,12 +11,8 @@ from urllib.parse import urlsplit
 
 import requests
 from airbyte_cdk.models import AirbyteConnectionStatus, Status
-from airbyte_cdk.sources.streams.http.error_handlers.response_models import ResponseAction
-from airbyte_cdk.sources.types import Config
 from unified_hris.components import UnifiedDeclarativeSource, config_error
-from unified_hris.components.source import UnifiedComponentFactory
-
-from .listings import ListCache
+from unified_hris.components.list_cache import ListCacheFactory
 
 REGIONS = ("eu1",)
 CATEGORIES = frozenset(
@@ -69,62 +65,11 @@ def unreachable(config: Mapping[str, Any]) -> str | None:
     return None
 
 
-class SesameComponentFactory(UnifiedComponentFactory):
-    """Every requester the manifest marks ``use_cache: true`` gets the sync's one `ListSession`
-    (`source_sesame_hr.listings`), not the CDK's cache of one file per stream name."""
-
-    list_cache: ListCache | None = None
-    #: The list cache of the factory building a parent listing, for the factory the CDK creates for it.
-    _handed_down: ListCache | None = None
-
-    def _list_cache(self) -> ListCache:
-        if self.list_cache is None:
-            self.list_cache = SesameComponentFactory._handed_down or ListCache()
-        return self.list_cache
-
-    def create_http_requester(
-        self, model: Any, config: Config, *args: Any, name: str, use_cache: bool | None = None, **kwargs: Any
-    ) -> Any:
-        shared = bool(model.use_cache or use_cache) and not self._disable_cache
-        if shared:
-            model = model.copy(update={"use_cache": False})
-        requester = super().create_http_requester(model, config, *args, name=name, **kwargs)
-        if shared:
-            client = requester._http_client  # the CDK builds the client's session itself: swap it
-            handler = requester.error_handler
-
-            def accepts(response: requests.Response) -> bool:
-                """A page the error handler takes as it is (not one it would retry)."""
-                return handler.interpret_response(response).response_action == ResponseAction.SUCCESS
-
-            client._session = self._list_cache().session(client._api_budget, client._session.auth, accepts)
-        return requester
-
-    def create_parent_stream_config_with_substream_wrapper(
-        self, model: Any, config: Config, *, stream_name: str, **kwargs: Any
-    ) -> Any:
-        """The CDK builds a parent stream with a new factory: it gets this one's list cache (streams are
-        built on the main thread before any read)."""
-        handed_down = SesameComponentFactory._handed_down
-        SesameComponentFactory._handed_down = self._list_cache()
-        try:
-            return super().create_parent_stream_config_with_substream_wrapper(
-                model, config, stream_name=stream_name, **kwargs
-            )
-        finally:
-            SesameComponentFactory._handed_down = handed_down
-
-    def renew_list_cache(self) -> None:
-        """A new cache for a new set of streams (a source object may read more than once)."""
-        if self.list_cache is not None:
-            self.list_cache.close()
-        self.list_cache = None
-
-
 class SourceSesameHR(UnifiedDeclarativeSource):
     def __init__(self, catalog: Any = None, config: Any = None, state: Any = None, **kwargs: Any) -> None:
         super().__init__(catalog=catalog, config=config, state=state, **kwargs)
-        self._constructor.__class__ = SesameComponentFactory
+        # requesters marked ``use_cache: true`` share the sync's list cache
+        self._constructor.__class__ = ListCacheFactory
         self._constructor._init_mappings()  # rebind the constructor table to the subclass's methods
 
     def streams(self, config: Mapping[str, Any]) -> Any:
