@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pendulum
 from airbyte_cdk.entrypoint import PRINT_BUFFER, AirbyteEntrypoint
@@ -119,6 +119,16 @@ DEFAULT_READ_TIMEOUT_SECONDS = 120.0
 TIMEOUT_FIELD = "request_timeout_seconds"
 
 
+Authenticator = TypeVar("Authenticator", ApiKeyAuthenticator, BearerAuthenticator)
+
+
+def _token_rendered_once(authenticator: Authenticator) -> Authenticator:
+    """The authenticator, with its config-templated token rendered once (`RenderedOnceToken`)."""
+    if isinstance(authenticator.token_provider, InterpolatedStringTokenProvider):
+        authenticator.token_provider = RenderedOnceToken(authenticator.token_provider)
+    return authenticator
+
+
 class UnifiedComponentFactory(ModelToComponentFactory):
     def create_http_requester(
         self, model: HttpRequesterModel, config: Config, *args: Any, name: str, **kwargs: Any
@@ -140,10 +150,9 @@ class UnifiedComponentFactory(ModelToComponentFactory):
         **kwargs: Any,
     ) -> ApiKeyAuthenticator:
         """The CDK's, with its config-templated token rendered once (`RenderedOnceToken`)."""
-        built = super().create_api_key_authenticator(model, config, token_provider=token_provider, **kwargs)
-        if isinstance(built.token_provider, InterpolatedStringTokenProvider):
-            built.token_provider = RenderedOnceToken(built.token_provider)
-        return built
+        return _token_rendered_once(
+            super().create_api_key_authenticator(model, config, token_provider=token_provider, **kwargs)
+        )
 
     def create_bearer_authenticator(  # type: ignore[override]  # the CDK's is a staticmethod
         self,
@@ -153,10 +162,9 @@ class UnifiedComponentFactory(ModelToComponentFactory):
         **kwargs: Any,
     ) -> BearerAuthenticator:
         """The CDK's, with its config-templated token rendered once (`RenderedOnceToken`)."""
-        built = super().create_bearer_authenticator(model, config, token_provider=token_provider, **kwargs)
-        if isinstance(built.token_provider, InterpolatedStringTokenProvider):
-            built.token_provider = RenderedOnceToken(built.token_provider)
-        return built
+        return _token_rendered_once(
+            super().create_bearer_authenticator(model, config, token_provider=token_provider, **kwargs)
+        )
 
     def create_record_selector(self, model: RecordSelectorModel, config: Config, **kwargs: Any) -> Any:
         """The CDK's selector, without the per-record copy when it normalises nothing (`selector`)."""
