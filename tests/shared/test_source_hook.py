@@ -77,7 +77,9 @@ def test_the_console_script_parses_the_state_file_once(tmp_path, monkeypatch, ca
     for name, payload in {
         "config": CONFIG,
         "catalog": {"streams": []},
-        "state": [{"type": "STREAM", "stream": {"stream_descriptor": {"name": "employees"}, "stream_state": {}}}],
+        "state": [
+            {"type": "STREAM", "stream": {"stream_descriptor": {"name": "employees"}, "stream_state": {}}}
+        ],
     }.items():
         paths[name] = tmp_path / f"{name}.json"
         paths[name].write_text(json.dumps(payload))
