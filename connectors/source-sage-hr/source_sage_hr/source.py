@@ -47,15 +47,11 @@ class SageComponentFactory(ListCacheFactory):
 
 
 class SourceSageHR(UnifiedDeclarativeSource):
+    component_factory = SageComponentFactory
+
     def __init__(self, catalog: Any = None, config: Any = None, state: Any = None, **kwargs: Any) -> None:
         normalised = sage_config.normalise_config(config) if isinstance(config, Mapping) else config
         super().__init__(catalog=catalog, config=normalised, state=state, **kwargs)
-        self._constructor.__class__ = SageComponentFactory
-        self._constructor._init_mappings()  # rebind the constructor table to the subclass's methods
-
-    def streams(self, config: Mapping[str, Any]) -> Any:
-        self._constructor.renew_list_cache()
-        return super().streams(config)
 
     def validate_config(self, config: Mapping[str, Any]) -> None:
         sage_config.validate(config)

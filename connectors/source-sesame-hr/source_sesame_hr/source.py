@@ -66,15 +66,8 @@ def unreachable(config: Mapping[str, Any]) -> str | None:
 
 
 class SourceSesameHR(UnifiedDeclarativeSource):
-    def __init__(self, catalog: Any = None, config: Any = None, state: Any = None, **kwargs: Any) -> None:
-        super().__init__(catalog=catalog, config=config, state=state, **kwargs)
-        # requesters marked ``use_cache: true`` share the sync's list cache
-        self._constructor.__class__ = ListCacheFactory
-        self._constructor._init_mappings()  # rebind the constructor table to the subclass's methods
-
-    def streams(self, config: Mapping[str, Any]) -> Any:
-        self._constructor.renew_list_cache()  # type: ignore[attr-defined]
-        return super().streams(config)
+    #: requesters marked ``use_cache: true`` share the sync's list cache
+    component_factory = ListCacheFactory
 
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
         self.validate(config)

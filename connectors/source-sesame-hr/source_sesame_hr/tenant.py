@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from airbyte_cdk.models import FailureType
@@ -35,20 +35,13 @@ class SesameRecord(UnifiedRecord):
     """``UnifiedRecord`` whose tenant is the token's company id (see the module docstring)."""
 
     company_info: HttpRequester | None = None
-    #: The config of the last record and its company: the lookup (a hash of the token) once per config.
-    _company_for: tuple[Config, str] | None = field(init=False, repr=False, default=None)
 
     def tenant_of(self, config: Config) -> str:
-        last = self._company_for  # one read: records are transformed on several threads
-        if last is not None and last[0] is config:
-            return last[1]
         key = _key(config)
         with _lock:
             if key not in _companies:
                 _companies[key] = self._fetch_company_id()
-            company = _companies[key]
-        self._company_for = (config, company)
-        return company
+            return _companies[key]
 
     def _fetch_company_id(self) -> str:
         if self.company_info is None:

@@ -151,9 +151,14 @@ def _unescape(erid: str) -> str:
     return erid.replace("%2C", _SEP).replace("%25", "%") if "%" in erid else erid
 
 
+def _entry_id(entry: str) -> str:
+    """The (escaped) remote id of an ``erid:digest`` entry."""
+    return entry[: -HASH_CHARS - 1]
+
+
 def _pack(entries: Iterable[str]) -> str:
     """One scope's ``erid:digest`` entries as a packed string; the last entry of an id wins."""
-    return _SEP.join({entry[: -HASH_CHARS - 1]: entry for entry in entries}.values())
+    return _SEP.join({_entry_id(entry): entry for entry in entries}.values())
 
 
 def _entries(packed: str) -> Iterator[str]:
@@ -201,8 +206,8 @@ def _merged(old: str, new: str) -> str:
     """`new` plus the entries of `old` whose id `new` does not have."""
     if old == new or not old:
         return new
-    ids = {hash(entry[: -HASH_CHARS - 1]) for entry in _entries(new)}
-    kept = _SEP.join(entry for entry in _entries(old) if hash(entry[: -HASH_CHARS - 1]) not in ids)
+    ids = {hash(_entry_id(entry)) for entry in _entries(new)}
+    kept = _SEP.join(entry for entry in _entries(old) if hash(_entry_id(entry)) not in ids)
     return f"{new}{_SEP}{kept}" if new and kept else new or kept
 
 
@@ -220,7 +225,7 @@ def fingerprints(stream_state: Mapping[str, Any] | None) -> dict[str, dict[str, 
     """The fingerprints a stream state holds, as ``{scope: {remote_id: digest}}`` (any state version)."""
     scopes = ((stream_state or {}).get(STATE_KEY) or {}).get("scopes") or {}
     return {
-        scope: {_unescape(e[: -HASH_CHARS - 1]): e[-HASH_CHARS:] for e in _entries(packed)}
+        scope: {_unescape(_entry_id(e)): e[-HASH_CHARS:] for e in _entries(packed)}
         for scope, packed in _packed_scopes(scopes).items()
     }
 
@@ -432,7 +437,7 @@ class ChangeDetectionCursor(Cursor):
             )
             if read_completely or vanished:
                 for entry in _entries(entries):
-                    erid = entry[: -HASH_CHARS - 1]
+                    erid = _entry_id(entry)
                     if hash(erid) not in self._seen:
                         deleted.add(_unescape(erid))
         return deleted

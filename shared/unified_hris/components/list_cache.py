@@ -90,10 +90,8 @@ class ListCache:
 
 
 class ListCacheFactory(UnifiedComponentFactory):
-    """A component factory whose ``use_cache: true`` requesters share the sync's one `ListSession`.
-
-    The source calls `renew_list_cache` before it builds its streams (a source object may read more
-    than once)."""
+    """A component factory whose ``use_cache: true`` requesters share the sync's one `ListSession`
+    (a source opts in with ``component_factory = ListCacheFactory``, or a subclass of it)."""
 
     list_cache: ListCache | None = None
     #: The list cache of the factory building a parent stream, for the factory the CDK creates for it.
@@ -136,7 +134,7 @@ class ListCacheFactory(UnifiedComponentFactory):
         finally:
             ListCacheFactory._handed_down = handed_down
 
-    def renew_list_cache(self) -> None:
+    def new_build(self) -> None:
         """A new cache for a new set of streams."""
         if self.list_cache is not None:
             self.list_cache.close()

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import pendulum
 from airbyte_cdk.entrypoint import PRINT_BUFFER, AirbyteEntrypoint
@@ -130,6 +130,10 @@ def _token_rendered_once(authenticator: Authenticator) -> Authenticator:
 
 
 class UnifiedComponentFactory(ModelToComponentFactory):
+    def new_build(self) -> None:
+        """Called before the source builds its streams (a source object may build them more than once):
+        a subclass drops what one build's streams shared."""
+
     def create_http_requester(
         self, model: HttpRequesterModel, config: Config, *args: Any, name: str, **kwargs: Any
     ) -> Any:
@@ -268,16 +272,23 @@ class UnifiedDeclarativeSource(YamlDeclarativeSource):
     """Subclass per connector, next to its ``manifest.yaml``; see `run` for the console script.
 
     Override `validate_config` to reject bad values with `config_error`; it runs before `check`,
-    `discover` and `read`, so a bad value fails with a clear ``config_error`` naming the field.
+    `discover` and `read`, so a bad value fails with a clear ``config_error`` naming the field. Set
+    `component_factory` to a subclass of `UnifiedComponentFactory` for hooks of the connector's own.
     """
+
+    component_factory: ClassVar[type[UnifiedComponentFactory]] = UnifiedComponentFactory
 
     def __init__(self, catalog: Any = None, config: Any = None, state: Any = None, **kwargs: Any) -> None:
         manifest = Path(sys.modules[type(self).__module__].__file__ or "").with_name("manifest.yaml")
         super().__init__(path_to_yaml=str(manifest), catalog=catalog, config=config, state=state, **kwargs)
-        self._constructor.__class__ = UnifiedComponentFactory
+        self._constructor.__class__ = self.component_factory
         self._constructor._init_mappings()  # rebind the constructor table to the subclass's methods
         install_redirect_guard()
         interpolation.install()
+
+    def streams(self, config: Mapping[str, Any]) -> Any:
+        self._constructor.new_build()
+        return super().streams(config)
 
     def validate_config(self, config: Mapping[str, Any]) -> None:
         """Raise `config_error(field, message)` for a value the connector cannot use."""

@@ -103,7 +103,8 @@ class UnifiedRecord(RecordTransformation):
     _mapper: Mapper = field(init=False, repr=False)
     _object: str = field(init=False, repr=False)
     _tenant: InterpolatedString = field(init=False, repr=False)
-    _tenant_for: tuple[int, str] | None = field(init=False, repr=False, default=None)
+    #: The config of the last record and its tenant: `tenant_of` is asked once per config.
+    _tenant_for: tuple[Config, str] | None = field(init=False, repr=False, default=None)
     #: The context of the last (config, slice): a page's records share one.
     _context: tuple[Config, StreamSlice | None, MappingContext] | None = field(
         init=False, repr=False, default=None
@@ -115,11 +116,17 @@ class UnifiedRecord(RecordTransformation):
         self._tenant = InterpolatedString.create(self.tenant_id, parameters=parameters or {})
 
     def tenant_of(self, config: Config) -> str:
-        """The record's tenant. Rendered from the config once per config, not once per record; a connector
-        whose tenant comes from the API (Sesame's company id) overrides this."""
-        if self._tenant_for is None or self._tenant_for[0] != id(config):
-            self._tenant_for = (id(config), str(self._tenant.eval(config)))
-        return self._tenant_for[1]
+        """The record's tenant, rendered from the config; a connector whose tenant comes from the API
+        (Sesame's company id) overrides this. Asked once per config, not once per record."""
+        return str(self._tenant.eval(config))
+
+    def _tenant_once(self, config: Config) -> str:
+        last = self._tenant_for  # one read: partitions are transformed on several threads
+        if last is not None and last[0] is config:
+            return last[1]
+        tenant = self.tenant_of(config)
+        self._tenant_for = (config, tenant)
+        return tenant
 
     def _context_for(self, config: Config, tenant: str, stream_slice: StreamSlice | None) -> MappingContext:
         last = self._context  # one read: partitions are transformed on several threads
@@ -137,7 +144,7 @@ class UnifiedRecord(RecordTransformation):
         stream_slice: StreamSlice | None = None,
     ) -> None:
         config = config or {}
-        tenant = self.tenant_of(config)
+        tenant = self._tenant_once(config)
         ctx = self._context_for(config, tenant, stream_slice)
         fields = tolerant_map(self._mapper, record, ctx, self.model)
         remote_id = fields.pop("remote_id")
