@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import minimum
 import peoplehr_model
-from harness import BIN, SandboxProcess, replay_floor, run_connector, run_process
+from harness import BIN, Measurement, SandboxProcess, replay_floor, run_connector, run_process
 from targets import DEFAULT, TARGETS, Target
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -94,18 +94,19 @@ def bench_target(
         config = target.config(sandbox)
         catalog = configured_catalog(discover(target, config), target.streams)
         streams = [s["stream"]["name"] for s in catalog["streams"]]
+
+        def sync(kind: str, state: list[dict[str, Any]] | None = None) -> Measurement:
+            measured = run_connector(target.command, "read", sandbox, config, catalog, state)
+            if measured.exit_code != 0:
+                raise RuntimeError(f"{target.name} @ {size}: {kind} sync failed: {measured.error}")
+            return measured
+
         # The sandbox renders each collection on its first request and keeps it: the first sync warms
         # it, so the floor and the measured sync both meet the same warm server.
-        cold = run_connector(target.command, "read", sandbox, config, catalog)
-        if cold.exit_code != 0:
-            raise RuntimeError(f"{target.name} @ {size}: full sync failed: {cold.error}")
+        cold = sync("full")
         floor = replay_floor(sandbox, target.floor_headers(config))
-        full = run_connector(target.command, "read", sandbox, config, catalog)
-        if full.exit_code != 0:
-            raise RuntimeError(f"{target.name} @ {size}: full sync failed: {full.error}")
-        incremental = run_connector(target.command, "read", sandbox, config, catalog, full.state)
-        if incremental.exit_code != 0:
-            raise RuntimeError(f"{target.name} @ {size}: incremental sync failed: {incremental.error}")
+        full = sync("full")
+        incremental = sync("incremental", full.state)
     minimum_calls = call_minimum(target, size, config, streams)
     row = {
         "target": target.name,

@@ -1,13 +1,11 @@
 """The interpolation shortcuts (`unified_hris.components.interpolation`) give what the CDK gives, and the
 CDK methods they replace are the ones they were written against."""
 
-import hashlib
-import inspect
-
 from airbyte_cdk.sources.declarative.interpolation.interpolated_boolean import InterpolatedBoolean
 from airbyte_cdk.sources.declarative.interpolation.interpolated_mapping import InterpolatedMapping
 from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
 from airbyte_cdk.sources.declarative.interpolation.jinja import JinjaInterpolation
+from pinning import source_digest
 from unified_hris.components import interpolation
 
 #: sha256 of the CDK 7.39.1 sources of the replaced methods: a CDK that changes them must be re-read.
@@ -19,14 +17,10 @@ PINNED = {
 }
 
 
-def _digest(method):
-    return hashlib.sha256(inspect.getsource(method).encode()).hexdigest()
-
-
 def test_the_replaced_cdk_methods_are_the_pinned_ones():
-    assert _digest(interpolation.ORIGINAL_LITERAL_EVAL) == PINNED["_literal_eval"]
-    assert _digest(interpolation.ORIGINAL_EVAL) == PINNED["_eval"]
-    assert _digest(JinjaInterpolation.eval) == PINNED["eval"]
+    assert source_digest(interpolation.ORIGINAL_LITERAL_EVAL) == PINNED["_literal_eval"]
+    assert source_digest(interpolation.ORIGINAL_EVAL) == PINNED["_eval"]
+    assert source_digest(JinjaInterpolation.eval) == PINNED["eval"]
 
 
 TEMPLATES = [

@@ -1,13 +1,12 @@
 """The selector of streams without schema normalisation passes records through without copying them,
 as the CDK's would give them (the CDK method it replaces is pinned)."""
 
-import hashlib
-import inspect
 import sys
 from pathlib import Path
 
 from airbyte_cdk.sources.declarative.extractors.record_selector import RecordSelector
 from airbyte_cdk.sources.utils.transform import TransformConfig, TypeTransformer
+from pinning import source_digest
 from unified_hris.components.selector import PassThroughRecordSelector, normalises_nothing
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "toy_connector"))
@@ -24,13 +23,9 @@ PINNED = {
 }
 
 
-def _digest(method):
-    return hashlib.sha256(inspect.getsource(method).encode()).hexdigest()
-
-
 def test_the_replaced_cdk_methods_are_the_pinned_ones():
-    assert _digest(RecordSelector._normalize_by_schema) == PINNED["_normalize_by_schema"]
-    assert _digest(TypeTransformer.transform) == PINNED["transform"]
+    assert source_digest(RecordSelector._normalize_by_schema) == PINNED["_normalize_by_schema"]
+    assert source_digest(TypeTransformer.transform) == PINNED["transform"]
 
 
 def test_every_stream_of_a_connector_gets_the_pass_through_selector():

@@ -1,4 +1,4 @@
-"""Exact shortcuts in the CDK's Jinja interpolation, the one place we override CDK methods for speed.
+"""Exact shortcuts in the CDK's Jinja interpolation (its methods replaced for speed, results unchanged).
 
 The CDK interpolates every templated value of every request (url, path, headers and parameters with
 their keys, paginator cursor and stop condition, each response filter's predicate): it renders the

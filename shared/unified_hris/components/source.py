@@ -361,7 +361,7 @@ DIRECT_WRITE_CHARS = 1 << 16
 
 def _write_message(message: str) -> None:
     if len(message) < DIRECT_WRITE_CHARS:
-        print(f"{message}\n", end="")  # one write per message (concurrent streams)
+        sys.stdout.write(f"{message}\n")  # one write per message (concurrent streams); print makes two
         return
     with PRINT_BUFFER.lock:
         PRINT_BUFFER.flush()  # what was buffered before it goes first
