@@ -76,14 +76,13 @@ def call_minimum(target: Target, size: int, config: dict[str, Any], streams: lis
     return {mode: {"total": sum(calls.values()), "routes": calls} for mode, calls in routes.items()}
 
 
-def cpu_throughput_vs_floor(
-    cpu_seconds: float, floor_cpu_seconds: float, startup_cpu_seconds: float
-) -> float | None:
-    """The floor's CPU over the connector's less its start-up: throughput ÷ floor without the machine's
-    load in it (None when start-up is most of the run)."""
-    if cpu_seconds <= 2 * startup_cpu_seconds:
+def throughput_vs_floor(seconds: float, floor_seconds: float, startup_seconds: float) -> float | None:
+    """The floor's time over the connector's less its start-up (records are the same, so this is the
+    records-per-second ratio); None when start-up is most of the run. On wall time or on CPU time (the
+    latter without the machine's load in it)."""
+    if seconds <= 2 * startup_seconds:
         return None
-    return round(floor_cpu_seconds / (cpu_seconds - startup_cpu_seconds), 2)
+    return round(floor_seconds / (seconds - startup_seconds), 2)
 
 
 def bench_target(
@@ -133,12 +132,8 @@ def bench_target(
         "records_per_second_vs_floor": round(floor.wall_seconds / full.wall_seconds, 2),
         # the same without the process's start-up (measured apart: `spec`)
         # (not given when start-up is most of the run: a tiny tenant)
-        "throughput_vs_floor": (
-            round(floor.wall_seconds / (full.wall_seconds - startup_seconds), 2)
-            if full.wall_seconds > 2 * startup_seconds
-            else None
-        ),
-        "cpu_throughput_vs_floor": cpu_throughput_vs_floor(
+        "throughput_vs_floor": throughput_vs_floor(full.wall_seconds, floor.wall_seconds, startup_seconds),
+        "cpu_throughput_vs_floor": throughput_vs_floor(
             full.cpu_seconds, floor.cpu_seconds, startup_cpu_seconds
         ),
         "calls_vs_minimum_full": round(full.total_calls / total["full"], 3) if total["full"] else None,
