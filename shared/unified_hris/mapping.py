@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from unified_hris.conventions import build_id
@@ -12,6 +13,11 @@ from unified_hris.conventions import build_id
 #: It returns the stream's own fields plus ``remote_id``; the envelope is added for it.
 Mapper = Callable[[Mapping[str, Any], "MappingContext"], Mapping[str, Any]]
 
+#: The key under which an extractor hands a mapper what the raw record alone does not say (whose row it
+#: is, what a join found): `UnifiedRecord` takes it out of the record (so it never reaches
+#: ``remote_data``) and passes it as `MappingContext.record`.
+RECORD_CONTEXT = "__context"
+
 
 @dataclass(frozen=True)
 class MappingContext:
@@ -19,6 +25,8 @@ class MappingContext:
     tenant_id: str
     config: Mapping[str, Any] = field(default_factory=dict)
     stream_slice: Mapping[str, Any] = field(default_factory=dict)
+    #: The record's own context (`RECORD_CONTEXT`), empty when the extractor gave none.
+    record: Mapping[str, Any] = field(default_factory=dict)
 
     def ref(self, obj: str, remote_id: Any) -> str | None:
         """The unified id of another object of this tenant (None when `remote_id` is empty)."""
@@ -28,3 +36,26 @@ class MappingContext:
 
     def refs(self, obj: str, remote_ids: Any) -> list[str]:
         return [r for r in (self.ref(obj, rid) for rid in (remote_ids or [])) if r is not None]
+
+
+#: `employment_type` of a worker type that is not an employee's (an employee's is the time type).
+_NON_EMPLOYEE_TYPES = {"CONTRACTOR": "CONTRACTOR", "INTERN": "INTERN", "FREELANCE": "FREELANCE"}
+
+
+def employment_type(worker_type: str | None, time_type: str | None) -> str | None:
+    """The one-axis ``employment_type`` (Merge's) from the two axes: an employee's time type
+    (FULL_TIME, PART_TIME), CONTRACTOR, INTERN or FREELANCE, OTHER for any other known worker type."""
+    if worker_type == "EMPLOYEE" and time_type:
+        return time_type
+    if worker_type is None:
+        return None
+    return _NON_EMPLOYEE_TYPES.get(worker_type, "OTHER")
+
+
+def working_days(start: date, end: date) -> int:
+    """Monday-to-Friday days from `start` to `end`, both included: the day count of a leave that a
+    provider gives in dates only (public holidays and personal work patterns are not known)."""
+    if end < start:
+        return 0
+    whole_weeks, rest = divmod((end - start).days + 1, 7)
+    return whole_weeks * 5 + sum(1 for n in range(rest) if (start + timedelta(days=n)).weekday() < 5)

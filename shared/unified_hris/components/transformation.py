@@ -6,6 +6,7 @@ The manifest names the model and the connector's mapper function; the component 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 from collections.abc import Mapping
@@ -19,7 +20,7 @@ from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unified_hris.conventions import envelope
-from unified_hris.mapping import Mapper, MappingContext
+from unified_hris.mapping import RECORD_CONTEXT, Mapper, MappingContext
 from unified_hris.schemas import object_name
 
 logger = logging.getLogger("airbyte")
@@ -91,7 +92,8 @@ class UnifiedRecord(RecordTransformation):
             remote_data_path: /employees      # label of the endpoint in remote_data
 
     The raw record is replaced in place by the unified record. `remote_data` is attached only when
-    the config sets ``include_remote_data: true``.
+    the config sets ``include_remote_data: true``. A raw record's `RECORD_CONTEXT` (put there by the
+    connector's extractor) goes to the mapper as ``ctx.record``, never into the record.
     """
 
     model: str
@@ -146,6 +148,9 @@ class UnifiedRecord(RecordTransformation):
         config = config or {}
         tenant = self._tenant_once(config)
         ctx = self._context_for(config, tenant, stream_slice)
+        context = record.pop(RECORD_CONTEXT, None)
+        if context is not None:
+            ctx = dataclasses.replace(ctx, record=context)
         fields = tolerant_map(self._mapper, record, ctx, self.model)
         remote_id = fields.pop("remote_id")
         raw = (
