@@ -366,6 +366,11 @@ def _business_days(start: date, end: date) -> int:
     return max(days, 1)
 
 
+def _working_day_from(day: date) -> date:
+    """`day`, or the Monday after it when it falls on a weekend."""
+    return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
+
+
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=UTC)
 
@@ -485,18 +490,12 @@ class Company:
             prev.end = cursor - timedelta(days=1)
             new_dept = prev.department_key if rng.random() < 0.7 else rng.randint(1, len(self.departments))
             new_titles = JOB_TITLES.get(self.departments[new_dept - 1].name, [prev.title])
-            history.append(
-                JobPeriod(
-                    cursor,
-                    None,
-                    rng.choice(new_titles),
-                    new_dept,
-                    prev.time_type
-                    if rng.random() < 0.85
-                    else ("full_time" if prev.time_type == "part_time" else "part_time"),
-                    prev.manager_key,
-                )
-            )
+            title = rng.choice(new_titles)
+            # A draw that once switched the time type: the working hours stay the employee's own for
+            # the whole history (`weekly_hours`), so every period keeps the time type too. Still drawn,
+            # so that no other generated value moved.
+            rng.random()
+            history.append(JobPeriod(cursor, None, title, new_dept, prev.time_type, prev.manager_key))
             cursor += timedelta(days=rng.randint(300, 900))
         if termination is not None:
             history[-1].end = termination
@@ -599,7 +598,9 @@ class Company:
                 )
             )
             if rows[-1].period == "month":
+                # a monthly salary is paid twelve times: amount x 12 is the year's pay in every API
                 rows[-1].amount = (amount / 12).quantize(Decimal("0.01"))
+                rows[-1].payments_per_year = 12
             start = start + timedelta(days=rng.randint(330, 760))
             if start >= end_of_story:
                 break
@@ -653,7 +654,9 @@ class Company:
                 length = rng.choice([1, 1, 2, 3, 5, 5, 10])
                 if length == 1 and typ.half_days and rng.random() < 0.3:
                     part = rng.choice(["morning", "afternoon"])
-            start = day
+            start = _working_day_from(day)  # leave starts on a working day (Monday to Friday)
+            if start > last:
+                break
             end = min(start + timedelta(days=length - 1), last)
             days = Decimal(_business_days(start, end))
             if part in ("morning", "afternoon"):

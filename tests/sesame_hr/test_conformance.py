@@ -1,8 +1,9 @@
 """The conformance kit against the Sesame sandbox, through the real ``source-sesame-hr`` entrypoint.
 
 Besides the kit's edit, deletion and new request, the journey cancels a granted vacation (a new
-``type: delete`` request arrives as CANCELLED, the granted one is not re-emitted) and edits and
-soft-deletes work entries (they arrive through ``updatedAt[gte]``; the deletion as a deleted record).
+``type: delete`` request arrives as OTHER, the act of giving days back, and the granted request, whose
+days its calendar no longer grants, arrives again as CANCELLED) and edits and soft-deletes work
+entries (they arrive through ``updatedAt[gte]``; the deletion as a deleted record).
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ class TestSesameHRConformance(ConformanceSuite):
         return [
             *expected,
             ExpectedChange(
-                "time_off_requests", cancellation_id(company, granted), fields={"status": "CANCELLED"}
+                "time_off_requests", cancellation_id(company, granted), fields={"status": "OTHER"}
             ),
+            ExpectedChange("time_off_requests", granted.uid, fields={"status": "CANCELLED"}),
             ExpectedChange(
                 "work_entries",
                 edited.uid,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -78,7 +79,9 @@ def link(kind: str, emp: str, target: str, created: str, **extra: Any) -> dict[s
 
 
 def mock_company(m: requests_mock.Mocker) -> None:
+    """The token's company, and no contracts for anyone (a test registers the contracts it needs)."""
     m.get(f"{BASE}/core/v3/info", json={"data": {"company": {"id": COMPANY_ID, "name": "Olivera Foods SL"}}})
+    m.get(re.compile(f"{BASE}/contract/v1/contracts/.*"), json=page([]))
 
 
 def run(
@@ -145,13 +148,13 @@ def test_employees_get_departments_offices_and_managers_from_three_list_calls() 
     assert jordi["group_ids"] == [f"{ref}:department:{D1}", f"{ref}:department:{D2}"]
     assert jordi["work_location_id"] == f"{ref}:location:{OFFICE}"
     assert jordi["manager_id"] == f"{ref}:employee:{B}"  # the clock-in ("check") manager wins
-    assert by_id[C]["manager_id"] == f"{ref}:employee:{B}"  # else the vacation approver
+    assert by_id[C].get("manager_id") is None  # a vacation approver is not the employee's manager
     assert by_id[B].get("manager_id") is None and by_id[B].get("work_location_id") is None
     assert jordi["display_full_name"] == "Jordi Puig Vila" and jordi["last_name"] == "Puig"
     assert jordi["marital_status"] == "MARRIED" and jordi["marital_status_raw"] == "casado"
     assert jordi["custom_fields"] == {"Shirt size": "M"}
     assert jordi["remote_updated_at"] == "2024-09-30T10:41:07.000000Z"
-    # three assignation listings, one employee listing, one company lookup: nothing per employee
+    # three assignation listings, one employee listing, one company lookup; per employee its contracts
     assert sorted(calls) == sorted(
         [
             "/core/v3/info",
@@ -159,6 +162,7 @@ def test_employees_get_departments_offices_and_managers_from_three_list_calls() 
             "/core/v3/employee-department-assignations",
             "/core/v3/employee-office-assignations",
             "/core/v3/employee-managers",
+            *(f"/contract/v1/contracts/{uid}" for uid in (A, B, C)),
         ]
     )
 
@@ -264,9 +268,9 @@ def test_cancellations_and_deleted_requests_are_not_new_time_off() -> None:
         "DAYS",
     )
     assert granted["amount_hours"] == "24"
-    cancel = by_id["v-cancel"]
-    assert (cancel["status"], cancel["status_raw"], cancel["amount"]) == ("CANCELLED", "delete:accepted", "1")
-    assert by_id["v-cancel-asked"]["status"] == "OTHER"  # a pending cancellation changes nothing yet
+    cancel = by_id["v-cancel"]  # giving days back is not time off
+    assert (cancel["status"], cancel["status_raw"], cancel["amount"]) == ("OTHER", "delete:accepted", "1")
+    assert by_id["v-cancel-asked"]["status"] == "OTHER"
     deleted = by_id["v-deleted"]
     assert deleted["status"] == "DELETED" and deleted["is_deleted"] is True
     assert deleted["remote_deleted_at"] == "2024-10-03T08:00:00.000000Z"
@@ -275,6 +279,144 @@ def test_cancellations_and_deleted_requests_are_not_new_time_off() -> None:
     assert appointment["start_time"] == "2024-10-04T07:00:00.000000Z"  # 09:00 in Madrid (CEST)
     assert appointment["end_time"] == "2024-10-04T09:00:00.000000Z" and appointment["day_part"] == "CUSTOM"
     assert all(qs["fromdayoff"] == ["2024-01-01"] and qs["limit"] == ["500"] for qs in sent)
+
+
+def test_a_granted_request_whose_days_its_calendar_no_longer_grants_is_cancelled() -> None:
+    def granted(uid: str, days: list[str], calendar_days: list[str]) -> dict[str, Any]:
+        request = vacation(uid, "create", "accepted", days)
+        request["vacationCalendar"]["daysOff"] = [{"date": d, "seconds": 28800} for d in calendar_days]
+        return request
+
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(
+            f"{BASE}/schedule/v1/vacation-day-off-requests",
+            json=page(
+                [
+                    granted("kept", ["2024-08-05", "2024-08-06"], ["2024-08-05", "2024-08-06"]),
+                    granted("partly-given-back", ["2024-08-12", "2024-08-13"], ["2024-08-05", "2024-08-13"]),
+                    granted("given-back", ["2024-09-02"], ["2024-08-05", "2024-08-06"]),
+                ]
+            ),
+        )
+        m.get(f"{BASE}/schedule/v1/absence-day-off-requests", json=page([]))
+        out = run("time_off_requests", m)
+    status = {r["remote_id"]: (r["status"], r["status_raw"]) for r in records(out)}
+    assert status == {
+        "kept": ("APPROVED", "create:accepted"),
+        "partly-given-back": ("APPROVED", "create:accepted"),
+        "given-back": ("CANCELLED", "create:accepted"),
+    }
+
+
+def contract(uid: str, start: str, end: str | None, **fields: Any) -> dict[str, Any]:
+    """A contract in the shape of the current docs (H2)."""
+    return {
+        "id": uid,
+        "startAt": start,
+        "endAt": end,
+        "startDate": start,
+        "endDate": end,
+        "jobChargeName": "Category Manager",
+        "contractTypeName": "Indefinido",
+        "workDayTypeName": "Parcial",
+        "seniorityDate": "2019-05-02",
+        "weeklyHours": 20,
+        "fte": 0.5,
+        "workDays": [
+            {"day": day, "hours": 4} for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
+        ],
+        **fields,
+    }
+
+
+def test_employees_take_dates_hours_and_types_from_their_contracts() -> None:
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        starter = employee(C, "Marta")
+        m.get(
+            f"{BASE}/core/v3/employees",
+            json=page([employee(A), employee(B, "Ana", status="inactive"), starter]),
+        )
+        for path in ("department", "office"):
+            m.get(f"{BASE}/core/v3/employee-{path}-assignations", json=page([]))
+        m.get(f"{BASE}/core/v3/employee-managers", json=page([]))
+        m.get(
+            f"{BASE}/contract/v1/contracts/{A}",
+            json=page(
+                [
+                    contract(
+                        "a2",
+                        "2023-01-01",
+                        None,
+                        contractTypeName="Indefinido",
+                        workDayTypeName="Completa",
+                        weeklyHours=37.5,
+                        fte=1,
+                    ),
+                    contract("a1", "2021-03-01", "2022-12-31", contractTypeName="Temporal"),
+                ]
+            ),
+        )
+        # H1's shape: dates only, under startDate/endDate
+        m.get(
+            f"{BASE}/contract/v1/contracts/{B}",
+            json=page([{"id": "b1", "startDate": "2020-01-06", "endDate": "2024-06-30"}]),
+        )
+        m.get(f"{BASE}/contract/v1/contracts/{C}", json=page([contract("c1", "2999-01-04", None)]))
+        out = run("employees", m)
+    by_id = {r["remote_id"]: r for r in records(out)}
+    jordi, ana, marta = by_id[A], by_id[B], by_id[C]
+    assert (jordi["start_date"], jordi.get("termination_date"), jordi["hire_date"]) == (
+        "2021-03-01",
+        None,
+        "2019-05-02",
+    )
+    assert (jordi["weekly_hours"], jordi["fte"], jordi["time_type"], jordi["worker_type"]) == (
+        "37.5",
+        "1",
+        "FULL_TIME",
+        "EMPLOYEE",
+    )
+    assert (jordi["employment_type"], jordi["time_type_raw"], jordi["worker_type_raw"]) == (
+        "FULL_TIME",
+        "Completa",
+        "Indefinido",
+    )
+    assert jordi["employment_status"] == "ACTIVE"
+    assert (ana["employment_status"], ana["start_date"], ana["termination_date"]) == (
+        "INACTIVE",
+        "2020-01-06",
+        "2024-06-30",
+    )
+    assert ana.get("weekly_hours") is None and ana.get("time_type") is None
+    assert (marta["employment_status"], marta["employment_status_raw"]) == ("PENDING", "active")  # not begun
+    assert (marta["start_date"], marta["job_title"], marta["employment_type"]) == (
+        "2999-01-04",
+        "Category Manager",
+        "PART_TIME",
+    )
+
+
+def test_a_partial_day_off_counts_as_its_share_of_the_contracts_working_day() -> None:
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        half = vacation("half", "create", "accepted", ["2024-08-05"])
+        half["daysOff"][0]["seconds"] = 7200  # two of the contract's four hours on a Monday
+        whole = vacation("whole", "create", "accepted", ["2024-08-06", "2024-08-07"])
+        m.get(f"{BASE}/schedule/v1/vacation-day-off-requests", json=page([half, whole]))
+        m.get(f"{BASE}/schedule/v1/absence-day-off-requests", json=page([]))
+        m.get(f"{BASE}/contract/v1/contracts/{A}", json=page([contract("a1", "2024-01-01", None)]))
+        out = run("time_off_requests", m)
+        contract_calls = [r for r in m.request_history if r.path.startswith("/contract/")]
+    by_id = {r["remote_id"]: r for r in records(out)}
+    assert (by_id["half"]["amount"], by_id["half"]["unit"], by_id["half"]["amount_hours"]) == (
+        "0.5",
+        "DAYS",
+        "2",
+    )
+    assert (by_id["whole"]["amount"], by_id["whole"]["amount_hours"]) == ("2", "16")
+    assert len(contract_calls) == 1, "one employee, one contracts call"
 
 
 def salary(uid: str, **extra: Any) -> dict[str, Any]:

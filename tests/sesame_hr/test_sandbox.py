@@ -118,7 +118,9 @@ def test_salaries_need_an_employee_and_unknown_ids_are_404(server: SandboxServer
     assert call(server, "/contract/v1/contracts/00000000-0000-4000-8000-000000000000").status_code == 404
     uid = app_of(server).company.employee_list()[0].uid
     salaries = call(server, "/contract/v1/salaries", employeeId=uid).json()["data"]
-    assert salaries and all(isinstance(s["grossSalary"], int) for s in salaries)
+    # a number (with its cents, as the spec creates salaries), monthlyGrossSalary rounded as in H1
+    assert salaries and all(isinstance(s["grossSalary"], int | float) for s in salaries)
+    assert all(isinstance(s["monthlyGrossSalary"], int) for s in salaries)
 
 
 def test_day_off_requests_filter_by_days_and_status(server: SandboxServer) -> None:

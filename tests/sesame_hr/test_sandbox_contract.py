@@ -7,7 +7,9 @@ The spec is converted to JSON Schema with three documented relaxations:
   necessarily null in many rows (``deletedAt`` of live rows, ``resolvedAt`` of pending requests,
   ``workEntryOut`` while clocked in);
 - objects may carry more properties (the spec is the 2024 state; current docs add fields);
-- ``comment`` and ``resolutionComment`` are typed ``uuid`` but are free text (reference §9.5).
+- ``comment`` and ``resolutionComment`` are typed ``uuid`` but are free text (reference §9.5);
+- a listed salary's ``grossSalary`` is typed ``integer`` after its example (35000), but salaries are
+  created with a ``number`` (``format: float``, ``SalariesCreateSalaryRequest``): cents are kept.
 Formats are checked, including the vendor's own (``Y-m-dTH:i:sP``, ``H:i``, ``Y-m``, ``m-d``); a format
 the checker does not know fails the test rather than passing unchecked.
 
@@ -33,6 +35,8 @@ from hris_sandbox.providers.sesame_hr import SesameHRApp
 
 SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "vendor-specs" / "sesame-hr-openapi.yaml"
 FREE_TEXT = {"comment", "resolutionComment"}
+#: Fields whose listed type comes from an integer example while the spec creates them as numbers.
+NUMBERS = {"grossSalary"}
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 FORMATS = {
     "uuid": lambda v: bool(uuid.UUID(v)),
@@ -81,7 +85,7 @@ def to_json_schema(node: Any, spec: dict[str, Any], formats: set[str], name: str
         elif key == "items":
             out[key] = to_json_schema(value, spec, formats, name)
         elif key == "type":
-            out[key] = [value, "null"]
+            out[key] = ["number" if name in NUMBERS and value == "integer" else value, "null"]
         elif key == "enum":
             out[key] = [*value, None]
         elif key == "format":

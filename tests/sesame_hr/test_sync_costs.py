@@ -45,7 +45,7 @@ def documented_formula(app: SesameHRApp) -> int:
         + pages(len(snap.vacation_configurations.items))
         + pages(len(snap.vacation_requests.items))
         + pages(len(snap.absence_requests.items))
-        + contracts  # one per employee while an employee has at most 500 contracts
+        + contracts  # one per employee (up to 500 contracts), shared by employees, employments, time off
         + 1  # the compensation catalogue probe
         + n  # salaries
         + (n if catalogue_used else 0)  # assigned compensations, only when the catalogue is used

@@ -2,7 +2,9 @@
 
 Timestamps carry Europe/Madrid offsets and become UTC; dates stay calendar dates. Enum tables live in
 ``enums.yaml``. Employees get their department, office and manager from the assignation listings that
-`joins.AssignationJoin` puts in the slice (``ctx.stream_slice.extra_fields["links"]``).
+`joins.AssignationJoin` puts in the slice (``ctx.stream_slice.extra_fields["links"]``), and their
+employment facts (dates, hours, contract and workday type) from their contracts, which
+`contracts.EmployeesWithContracts` hands over as the record's context (``ctx.record["contracts"]``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 import yaml
 from unified_hris.enums import EnumTable, load_tables
-from unified_hris.mapping import MappingContext
+from unified_hris.mapping import MappingContext, employment_type
 from unified_hris.parsing import (
     clean_str,
     parse_currency,
@@ -25,6 +27,8 @@ from unified_hris.parsing import (
     parse_money,
 )
 
+from .contracts import current, employment_start, ordered
+from .contracts import period as contract_period
 from .joins import Links
 
 TABLES = load_tables(yaml.safe_load(resources.files(__package__).joinpath("enums.yaml").read_text("utf-8")))
@@ -67,12 +71,55 @@ def _is_current(start: str | None, end: str | None) -> bool | None:
 
 
 # -- organisation ---------------------------------------------------------------------------------
+def _contract_facts(contract: Mapping[str, Any]) -> dict[str, Any]:
+    """Title, time type and worker type of one contract (H2 names, or H1's nested objects)."""
+    workday = contract.get("workDayTypeName") or (contract.get("workdayType") or {}).get("name")
+    kind = contract.get("contractTypeName") or (contract.get("contractType") or {}).get("name")
+    time_type, time_raw = TABLES["workday_type"].pair(clean_str(workday))
+    worker_type, worker_raw = TABLES["contract_type"].pair(clean_str(kind))
+    return {
+        "job_title": clean_str(contract.get("jobChargeName"))
+        or clean_str((contract.get("jobCharge") or {}).get("name")),
+        "worker_type": worker_type,
+        "worker_type_raw": worker_raw,
+        "time_type": time_type,
+        "time_type_raw": time_raw,
+    }
+
+
+def _employment(contracts: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """An employee's employment facts from their contracts (`contracts.ordered`); {} without any.
+
+    Start: the first day of the latest unbroken run of contracts; termination: the last contract's end
+    (the planned end while it is ahead); hire: the seniority date; hours, FTE, contract and workday
+    type: the contract in force today (a leaver's last, a future starter's first)."""
+    now = current(contracts, date.today())
+    if now is None:
+        return {}
+    facts = _contract_facts(now)
+    return {
+        **facts,
+        "employment_type": employment_type(facts["worker_type"], facts["time_type"]),
+        "weekly_hours": parse_decimal(now.get("weeklyHours")),
+        "fte": parse_decimal(now.get("fte")),
+        "start_date": employment_start(contracts),
+        "termination_date": contract_period(contracts[-1])[1],
+        "hire_date": parse_date(now.get("seniorityDate")),
+    }
+
+
 def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     rid = str(raw["id"])
     departments = _by_age(_links(ctx, "department", rid), "department.id")
     offices = _by_age(_links(ctx, "office", rid), "office.id")
     managers = _links(ctx, "manager", rid)
     status, status_raw = TABLES["employment_status"].pair(raw.get("status"))
+    employment = _employment(ordered(ctx.record.get("contracts") or []))
+    start = employment.get("start_date")
+    if status == "ACTIVE" and start and start > date.today().isoformat():
+        status = "PENDING"  # Sesame lists a future starter as active; its contract has not begun
+    contract_title = employment.pop("job_title", None)
+    job_title = clean_str(raw.get("jobChargeName")) or contract_title
     gender, gender_raw = TABLES["gender"].pair(raw.get("gender"))
     marital, marital_raw = TABLES["marital_status"].pair(clean_str(raw.get("maritalStatus")))
     names = [clean_str(raw.get(k)) for k in ("firstName", "lastName", "secondLastName")]
@@ -99,7 +146,7 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "personal_email": clean_str(raw.get("personalMail")),
         "mobile_phone_number": clean_str(raw.get("phone")),
         "work_phone_number": clean_str(raw.get("workPhone")),
-        "job_title": clean_str(raw.get("jobChargeName")),
+        "job_title": job_title,
         "department_id": ctx.ref("department", departments[0].get("department.id")) if departments else None,
         "group_ids": ctx.refs("department", [d.get("department.id") for d in departments]),
         "manager_id": ctx.ref("employee", _manager(managers)),
@@ -113,6 +160,7 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "nationality": nationality.upper() if nationality and len(nationality) == 2 else None,
         "nationality_raw": nationality,
         "date_of_birth": parse_date(raw.get("dateOfBirth")),
+        **employment,
         "avatar_url": clean_str(raw.get("imageProfileURL")),
         "home_address": address if any(address.values()) else None,
         "custom_fields": custom or None,
@@ -121,13 +169,13 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
 
 
 def _manager(links: list[dict[str, Any]]) -> str | None:
-    """The first ``check`` manager (lowest ``order``, then the oldest link); else the first ``vacation`` one."""
-    for permission in ("check", "vacation"):
-        rows = [r for r in links if r.get("permission") == permission and r.get("manager.id")]
-        if rows:
-            rows.sort(key=lambda r: (int(r.get("order") or 0), parse_datetime(r.get("createdAt")) or ""))
-            return str(rows[0]["manager.id"])
-    return None
+    """The first ``check`` manager (lowest ``order``, then the oldest link). A ``vacation`` link names
+    who approves time off (often the department head), not whom the employee reports to."""
+    rows = [r for r in links if r.get("permission") == "check" and r.get("manager.id")]
+    if not rows:
+        return None
+    rows.sort(key=lambda r: (int(r.get("order") or 0), parse_datetime(r.get("createdAt")) or ""))
+    return str(rows[0]["manager.id"])
 
 
 def department(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
@@ -195,9 +243,16 @@ def time_off_type(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]
 def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     """A vacation or absence day-off request.
 
-    ``type: create`` asks for days; ``type: delete`` asks to give granted days back, so an accepted
-    one is CANCELLED (its days are no longer taken) and a pending or rejected one is OTHER; a request
-    with ``deletedAt`` is DELETED. ``status_raw`` is ``"{type}:{status}"``. Amounts are positive.
+    ``type: create`` asks for days. Once accepted, its days are in its calendar's ``daysOff`` (the days
+    granted); an accepted request none of whose days its calendar grants any more was given back by a
+    ``type: delete`` request, so it is CANCELLED. A ``type: delete`` request is the act of giving days
+    back, not time off: OTHER. A request with ``deletedAt`` is DELETED. ``status_raw`` is
+    ``"{type}:{status}"``.
+
+    Amount: hours for by-time-range absence types; days otherwise, where a day off shorter than the
+    employee's working day that weekday (from the contract in force, `contracts.RequestsWithDayLength`)
+    counts as that part of a day, and a day without a known working day counts whole. ``amount_hours``
+    is Sesame's own ``seconds``.
     """
     vacation = "vacationCalendar" in raw or ctx.stream_slice.get("kind") == "vacation"
     calendar = raw.get("vacationCalendar" if vacation else "absenceCalendar") or {}
@@ -212,9 +267,11 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
     if raw.get("deletedAt"):
         status = "DELETED"
     elif request_type == "delete":
-        status = TABLES["cancellation_status"](status_value)
+        status = "OTHER"
     else:
         status = TABLES["request_status"](status_value)
+        if status == "APPROVED" and _given_back(days, calendar):
+            status = "CANCELLED"
     name = clean_str(kind.get("name"))
     if vacation:
         category, category_raw, unit = "VACATION", "vacation", "DAYS"
@@ -227,6 +284,7 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
     end_time = _clock(last.get("date"), last.get("endTime"))
     employee = raw.get("employee") or calendar.get("employee") or {}
     timestamps = _timestamps(raw)
+    amount = _days(days, ctx.record.get("day_seconds") or {}) if unit == "DAYS" else hours
     return {
         "remote_id": str(raw["id"]),
         "employee_id": ctx.ref("employee", employee.get("id")),
@@ -242,7 +300,7 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
         "end_time": end_time,
         "day_part": "CUSTOM" if start_time or end_time else None,
         "day_part_raw": f"{first.get('startTime')}-{last.get('endTime')}" if start_time or end_time else None,
-        "amount": parse_decimal(len(days)) if unit == "DAYS" else parse_decimal(hours),
+        "amount": parse_decimal(amount),
         "unit": unit,
         "amount_hours": parse_decimal(hours),
         "employee_note": clean_str(raw.get("comment")),
@@ -252,6 +310,25 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
         **timestamps,
         **_deletion(raw),
     }
+
+
+def _given_back(days: list[Mapping[str, Any]], calendar: Mapping[str, Any]) -> bool:
+    """Whether none of an accepted request's days is granted in its calendar (when the calendar lists them)."""
+    granted = calendar.get("daysOff")
+    if not days or not isinstance(granted, list):
+        return False
+    granted_days = {str(d.get("date")) for d in granted if isinstance(d, Mapping)}
+    return not any(str(d["date"]) in granted_days for d in days)
+
+
+def _days(days: list[Mapping[str, Any]], day_seconds: Mapping[str, int]) -> Decimal:
+    """Days off, a day shorter than the working day counting as its share (to four places)."""
+    total = Decimal(0)
+    for entry in days:
+        working = day_seconds.get(str(entry["date"]))
+        taken = int(entry.get("seconds") or 0)
+        total += min(Decimal(1), Decimal(taken) / working) if working else Decimal(1)
+    return total.quantize(Decimal("0.0001"))
 
 
 def _clock(day: Any, clock: Any) -> str | None:
@@ -334,12 +411,17 @@ def _assigned_compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[
 
 
 def employment(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
-    start, end = parse_date(raw.get("startDate")), parse_date(raw.get("endDate"))
+    """One contract: its period, job title, contract type (worker type) and workday type (time type)."""
+    start, end = contract_period(raw)
+    kind = raw.get("contractTypeName") or (raw.get("contractType") or {}).get("name")
     return {
         "remote_id": str(raw["id"]),
         "employee_id": ctx.ref("employee", ctx.stream_slice.get("employee_id")),
+        **_contract_facts(raw),
+        "contract_type_raw": clean_str(kind),
         "effective_date": start,
         "end_date": end,
+        "is_primary": True,
         "is_current": _is_current(start, end),
     }
 

@@ -22,9 +22,11 @@ How the neutral company becomes Sesame data:
 - request statuses: approved -> ``accepted``, pending -> ``pending``, declined -> ``rejected``; a
   *cancelled* request is an accepted ``create`` request plus an accepted ``type: delete`` request for
   the same days (Sesame's way to give granted days back) [I]; soft-deleted requests carry ``deletedAt``;
-- contracts: one per job-history period [I]; salaries: the company's salary rows (hourly rates are not
-  salaries in Sesame: they appear as the employee's ``pricePerHour``); allowances: a compensation
-  catalogue item per distinct monthly amount, assigned to employees whose allowance is current.
+- contracts: one per job-history period [I], in the current docs' shape (job charge, contract type,
+  workday type, weekly hours, FTE, seniority date, hours per weekday); salaries: the company's salary
+  rows (hourly rates are not salaries in Sesame: they appear as the employee's ``pricePerHour``);
+  allowances: a compensation catalogue item per distinct monthly amount, assigned to employees whose
+  allowance is current.
 """
 
 from __future__ import annotations
@@ -54,6 +56,12 @@ REQUEST_STATUS = {
 PAY_PERIODS = {"year": "yearly", "month": "monthly"}
 DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 VACATION_DAYS = 23  # maxDaysOff of the default vacation configuration [I]
+#: Contract vocabulary: tenant-defined names [U]; H2's example shows "Indefinido" and "Completa".
+CONTRACT_TYPES = {"employee": "Indefinido", "intern": "Prácticas", "contractor": "Autónomo"}
+WORKDAY_TYPES = {"full_time": "Completa", "part_time": "Parcial"}
+FULL_TIME_HOURS = Decimal("37.5")  # the company's full-time week: fte = weeklyHours / 37.5
+MAX_LEGAL_WEEKLY_HOURS, MAX_LEGAL_ANNUAL_HOURS = 40, 1826  # Spain's legal maxima [I]
+WORK_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 
 def derived_id(company: Company, *parts: object) -> str:
@@ -544,13 +552,45 @@ class SesameView:
         return rows
 
     def _contracts(self, e: Employee) -> list[dict[str, Any]]:
+        """One contract per job-history period [I], in the shape of the current docs (H2): ``startAt`` and
+        ``endAt`` beside H1's ``startDate``/``endDate``, job charge, contract and workday types, hours."""
+        kind = CONTRACT_TYPES[e.worker_type]
+        fte = (e.weekly_hours / FULL_TIME_HOURS).quantize(Decimal("0.0001"))
+        day_hours = number(e.weekly_hours / len(WORK_DAYS))
         return [
             {
                 "id": self._uid("contract", e.uid, index),
+                "startAt": iso(period.start),
+                "endAt": iso(period.end),
                 "startDate": iso(period.start),
                 "endDate": iso(period.end),
+                "comment": "",
                 "code": f"{e.employee_number}-{index}",
-                "comment": None,
+                "jobChargeId": self._uid("job-charge", period.title),
+                "jobChargeName": period.title,
+                "contractTypeId": self._uid("contract-type", kind),
+                "contractTypeName": kind,
+                "agreementId": None,
+                "agreementName": None,
+                "degreeId": None,
+                "degreeName": None,
+                "workDayTypeId": self._uid("workday-type", period.time_type),
+                "workDayTypeName": WORKDAY_TYPES[period.time_type],
+                "socialSecurityNumber": None,
+                "trialPeriodType": "months" if index == 1 else None,
+                "trialPeriodQuantity": 6 if index == 1 else None,
+                "seniorityDate": iso(e.start_date),
+                "percentageWorkDay": number(fte * 100),
+                "weeklyHours": number(e.weekly_hours),
+                "cbo": "",
+                "remoteWork": False,
+                "jobLevelId": None,
+                "jobLevelName": None,
+                "jobPositionDescription": None,
+                "maxLegalWeeklyHours": MAX_LEGAL_WEEKLY_HOURS,
+                "maxLegalAnnualHours": MAX_LEGAL_ANNUAL_HOURS,
+                "fte": number(fte),
+                "workDays": [{"day": day, "hours": day_hours} for day in WORK_DAYS],
             }
             for index, period in enumerate(e.history, start=1)
         ]
@@ -561,20 +601,22 @@ class SesameView:
             if c.kind != "salary":
                 continue
             period = PAY_PERIODS.get(c.period, "yearly")
-            gross = int(c.amount.to_integral_value())  # the spec types grossSalary as an integer
-            monthly = gross if period == "monthly" else round(gross / max(c.payments_per_year, 1))
+            # H1 types the listed grossSalary as an integer (from its example) but creates salaries with a
+            # float: cents are kept [I]; monthlyGrossSalary is rounded as in H1's example (35000 -> 2917)
+            gross = c.amount
+            monthly = gross if period == "monthly" else gross / max(c.payments_per_year, 1)
             rows.append(
                 {
                     "id": c.uid,
                     "payPeriod": period,
                     "currency": c.currency,
-                    "grossSalary": gross,
+                    "grossSalary": number(gross),
                     "payments": c.payments_per_year,
                     "contributionGroup": "02",
                     "startDate": iso(c.start),
                     "endDate": iso(c.end),
                     "comments": c.note or None,
-                    "monthlyGrossSalary": monthly,
+                    "monthlyGrossSalary": int(monthly.to_integral_value()),
                     "createdAt": ts(c.created_at),
                     "updatedAt": ts(c.created_at),
                 }
