@@ -18,7 +18,15 @@ from hris_sandbox.providers.peoplehr import API_KEY
 from .conftest import fanned_out, runner, serve
 
 pytestmark = pytest.mark.slow
-PER_EMPLOYEE = ("POST /Holiday", "POST /Absence", "POST /Salary", "POST /Benefit")
+#: One call per employee and area; /Employee once for the list, then once per employee's detail.
+PER_EMPLOYEE = (
+    "POST /Holiday",
+    "POST /Absence",
+    "POST /OtherEvent",
+    "POST /MaternityPaternity",
+    "POST /Salary",
+    "POST /Benefit",
+)
 
 
 @dataclass
@@ -84,8 +92,8 @@ def journey() -> Iterator[Journey]:
 def test_calls_follow_the_formula_and_incremental_syncs_skip_settled_leavers(journey: Journey) -> None:
     everyone, unsettled = journey.everyone, journey.unsettled
     assert 0 < unsettled < everyone  # the tenant has leavers old enough to be settled
-    assert journey.first_calls == {"POST /Employee": 1} | dict.fromkeys(PER_EMPLOYEE, everyone)
-    assert journey.second_calls == {"POST /Employee": 1} | dict.fromkeys(PER_EMPLOYEE, unsettled)
+    assert journey.first_calls == {"POST /Employee": 1 + everyone} | dict.fromkeys(PER_EMPLOYEE, everyone)
+    assert journey.second_calls == {"POST /Employee": 1 + unsettled} | dict.fromkeys(PER_EMPLOYEE, unsettled)
     assert journey.second.record_counts() == {}  # nothing changed, nothing emitted, nothing deleted
 
 
@@ -125,7 +133,11 @@ def test_saved_queries_give_the_same_records_with_three_calls(journey: Journey) 
     calls(server)
     streams = ["time_off_requests", "compensations"]
     by_query = run.read(config, incremental=False, streams=streams).raise_on_failure()
-    assert calls(server) == {"POST /Employee": 1, "POST /Query": 3}
+    # the areas without a saved query (other events, maternity/paternity) still fan out
+    readers = fanned_out(server.app.company, config["start_date"])  # one employee was deleted meanwhile
+    assert calls(server) == {"POST /Employee": 1, "POST /Query": 3} | dict.fromkeys(
+        ("POST /OtherEvent", "POST /MaternityPaternity"), readers
+    )
     fanned = run.read(journey.config, incremental=False, streams=streams).raise_on_failure()
     for stream in streams:
         ours = {r["id"]: r["record_hash"] for r in by_query.records(stream)}
@@ -134,14 +146,14 @@ def test_saved_queries_give_the_same_records_with_three_calls(journey: Journey) 
 
 
 def test_a_key_without_salary_fails_check_naming_it_or_skips_salary_when_told() -> None:
-    areas = ["Employee", "Holiday", "Absence", "Benefit"]
+    areas = ["Employee", "Holiday", "Absence", "OtherEvent", "MaternityPaternity", "Benefit"]
     server = serve(employees=6, seed=3, keys=json.dumps({"key-without-salary": areas}))
     try:
         config = server.app.connector_config(server.url) | {"api_key": "key-without-salary"}
         status = runner().run("check", config).connection_status()
         assert status["status"] == "FAILED"
         assert "no access to the Salary area" in status["message"] and "read_areas" in status["message"]
-        told = config | {"read_areas": ["Holiday", "Absence", "Benefit"]}
+        told = config | {"read_areas": ["Holiday", "Absence", "OtherEvent", "MaternityPaternity", "Benefit"]}
         assert runner().run("check", told).connection_status()["status"] == "SUCCEEDED"
         run = runner().read(told, incremental=False).raise_on_failure()
         assert "compensations" not in run.record_counts() and run.record_counts()["time_off_requests"]

@@ -65,7 +65,16 @@ class FakePeopleHR:
         ]
         self.answers: dict[str, list[dict[str, Any]]] = {}
         self.queries: dict[str, list[dict[str, Any]]] = {}
-        for endpoint in ("Employee", "Holiday", "Absence", "Salary", "Benefit", "Query"):
+        for endpoint in (
+            "Employee",
+            "Holiday",
+            "Absence",
+            "OtherEvent",
+            "MaternityPaternity",
+            "Salary",
+            "Benefit",
+            "Query",
+        ):
             mocker.post(f"{BASE}/{endpoint}", json=self.answer)
 
     def bodies(self, action: str | None = None) -> list[dict[str, Any]]:
@@ -157,6 +166,11 @@ def test_every_call_is_a_json_post_with_the_key_in_the_body_and_no_call_for_an_e
     window = {"StartDate": START, "EndDate": end}
     assert peoplehr.bodies("GetHolidayDetail") == [person_180 | {"Action": "GetHolidayDetail"} | window]
     assert peoplehr.bodies("GetAbsenceDetail") == [person_180 | {"Action": "GetAbsenceDetail"} | window]
+    assert peoplehr.bodies("getothereventdetail") == [person_180 | {"Action": "getothereventdetail"} | window]
+    assert peoplehr.bodies("GetMaternityPaternityByEmployeeId") == [
+        person_180
+        | {"Action": "GetMaternityPaternityByEmployeeId", "ActualStartDate": START, "ActualEndDate": end}
+    ]
     assert peoplehr.bodies("GetSalaryDetail") == [
         person_180 | {"Action": "GetSalaryDetail", "IsIncludeHistory": "true"}
     ]
@@ -263,12 +277,14 @@ def test_a_missing_area_fails_check_naming_it_unless_it_is_not_read(peoplehr: Fa
     assert "read_areas" in status.message
     assert len(peoplehr.bodies("GetAbsenceDetail")) == 1  # every area was probed up to the failure
     peoplehr.answers["GetSalaryDetail"] = [no_access]
-    assert check(CONFIG | {"read_areas": ["Holiday", "Absence", "Benefit"]}).status == Status.SUCCEEDED
+    told = ["Holiday", "Absence", "OtherEvent", "MaternityPaternity", "Benefit"]
+    assert check(CONFIG | {"read_areas": told}).status == Status.SUCCEEDED
     assert peoplehr.answers["GetSalaryDetail"] == [no_access]  # not called at all
 
 
 def test_a_stream_whose_areas_are_all_switched_off_warns_and_reads_nothing(peoplehr: FakePeopleHR) -> None:
-    out = sync(CONFIG | {"read_areas": ["Holiday", "Absence"]}, "compensations", "time_off_requests")
+    config = CONFIG | {"read_areas": ["Holiday", "Absence", "OtherEvent", "MaternityPaternity"]}
+    out = sync(config, "compensations", "time_off_requests")
     assert not out.errors
     assert not [r for r in out.records if r.record.stream == "compensations"]
     assert any("Salary area is not in 'read_areas'" in m.log.message for m in out.logs)
@@ -396,3 +412,97 @@ def test_bad_config_values_are_refused_naming_the_field(change: dict[str, Any], 
 def test_loopback_may_use_http() -> None:
     config = CONFIG | {"base_url": "http://127.0.0.1:8080", "requests_per_minute": 600}
     SourcePeopleHR(config=config).validate_config(config)
+
+
+# -- leave kinds, their hours, and the job history ------------------------------------------------------
+def leave(**fields: Any) -> dict[str, Any]:
+    return {"Status": "Approved", "LastActionDateTime": "2025-07-01 10:00:00", **fields}
+
+
+def test_other_events_maternity_and_absences_are_time_off_with_hours_from_the_working_day(
+    peoplehr: FakePeopleHR,
+) -> None:
+    peoplehr.employees[0] |= {
+        "HolidayAllowanceDays": {"DisplayValue": "25.00"},
+        "HolidayAllowanceMins": {"DisplayValue": "6000"},  # the allowance in minutes: 4 hours a day
+    }
+    peoplehr.answers["getothereventdetail"] = [
+        envelope(
+            [
+                leave(StartDate="2025-08-04", EndDate="2025-08-04", DurationType=2, DurationInDays=0.5,
+                      DurationInMinutes=120, StartTime="09:00", EndTime="11:00", Reason="Medical appointment"),
+                leave(StartDate="2025-08-11", EndDate="2025-08-13", DurationType=1, DurationInDays=3.0,
+                      DurationInMinutes=720, StartTime="", EndTime="", Reason="Unpaid leave"),
+            ]
+        )
+    ]  # fmt: skip
+    peoplehr.answers["GetMaternityPaternityByEmployeeId"] = [
+        envelope(
+            [{"MaternityPaternityTxnId": 339, "ActualStartDate": "2025-09-01", "ActualEndDate": "2025-09-12"}]
+        )
+    ]
+    peoplehr.answers["GetAbsenceDetail"] = [
+        envelope(
+            [{"StartDate": "2025-03-11", "EndDate": "2025-03-12", "DurationDays": "2.00", "Reason": "Flu"}]
+        )
+    ]
+    out = sync(CONFIG, "time_off_requests")
+    assert not out.errors, out.errors
+    by_kind = {r.record.data["type_name"]: r.record.data for r in out.records}
+    medical = by_kind["Medical appointment"]
+    assert (medical["category"], medical["unit"], medical["amount"], medical["amount_hours"]) == (
+        "PERSONAL", "HOURS", "2", "2"
+    )  # fmt: skip
+    assert medical["start_time"] == "2025-08-04T08:00:00.000000Z" and medical["day_part"] == "CUSTOM"
+    unpaid = by_kind["Unpaid leave"]
+    assert (unpaid["category"], unpaid["unit"], unpaid["amount"], unpaid["amount_hours"], unpaid["is_paid"]) == (
+        "UNPAID", "DAYS", "3", "12", False
+    )  # fmt: skip
+    parental = by_kind["Maternity/paternity leave"]  # dates only: Monday to Friday, 4 hours each
+    assert (parental["category"], parental["status"], parental["amount"], parental["amount_hours"]) == (
+        "PARENTAL", "APPROVED", "10", "40"
+    )  # fmt: skip
+    sick = by_kind["Sickness absence"]
+    assert (sick["amount"], sick["unit"], sick["amount_hours"]) == ("2", "DAYS", "8")
+
+
+def test_without_an_allowance_in_minutes_the_configured_working_day_gives_the_hours(
+    peoplehr: FakePeopleHR,
+) -> None:
+    absence = {"StartDate": "2025-03-11", "EndDate": "2025-03-12", "DurationDays": "2.00"}
+    for config, hours in ((CONFIG, "15"), (CONFIG | {"hours_per_day": 8}, "16")):
+        peoplehr.answers["GetAbsenceDetail"] = [envelope([absence])]
+        out = sync(config, "time_off_requests")
+        [sick] = [r.record.data for r in out.records if r.record.data["category"] == "SICK"]
+        assert sick["amount_hours"] == hours
+
+
+def test_the_job_history_comes_from_each_employees_detail(peoplehr: FakePeopleHR) -> None:
+    def history(field: str, *rows: tuple[str, str]) -> dict[str, Any]:
+        value = "FieldData" if field == "FieldHistoryForEffectiveDate" else "JobRole"
+        return {
+            "DisplayValue": rows[-1][1],
+            field: [{"EffectiveDate": d, value: v} for d, v in reversed(rows)],
+        }
+
+    detail = person("180", "Callum", "2020-11-02", UniqueKey="3f9c1b2e-7d44-4c1a-9a52-5b0e8e6f2c11") | {
+        "JobRole": history("FieldHistoryForJobRole", ("2020-11-02", "Picker"), ("2023-04-01", "Supervisor")),
+        "Department": history(
+            "FieldHistoryForEffectiveDate", ("2020-11-02", "Warehouse"), ("2022-01-10", "Operations")
+        ),
+        "EmploymentType": history("FieldHistoryForEffectiveDate", ("2020-11-02", "Part Time")),
+    }
+    peoplehr.answers["GetEmployeeDetailById"] = [envelope(detail)]
+    out = sync(CONFIG, "employments")
+    assert not out.errors, out.errors
+    rows = [r.record.data for r in out.records]
+    assert [(r["effective_date"], r.get("end_date"), r["job_title"], r["department_id"]) for r in rows] == [
+        ("2020-11-02", "2022-01-09", "Picker", "peoplehr:acme:department:warehouse"),
+        ("2022-01-10", "2023-03-31", "Picker", "peoplehr:acme:department:operations"),
+        ("2023-04-01", None, "Supervisor", "peoplehr:acme:department:operations"),
+    ]
+    assert all((r["time_type"], r["worker_type"]) == ("PART_TIME", "EMPLOYEE") for r in rows)
+    assert [r["is_current"] for r in rows] == [False, False, True]
+    assert peoplehr.bodies("GetEmployeeDetailById") == [
+        {"APIKey": KEY, "Action": "GetEmployeeDetailById", "EmployeeId": "180"}
+    ]  # the early leaver has no call

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 from unified_hris.components import UnifiedRecord
+from unified_hris.mapping import RECORD_CONTEXT
 from unified_hris.schemas import load_schema
 
 from .conftest import CONNECTORS, Connector, start_sandbox
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.slow
 
 #: What identifies a record, or the connector put next to the payload: never drifted here (an id
 #: turning from number to string is drifted end to end in test_faults).
-KEEP = {"id", "EmployeeId", "employee_id", "__peoplehr"}
+KEEP = {"id", "EmployeeId", "employee_id", RECORD_CONTEXT}
 ODD = st.sampled_from(
     ["", " ", "0000-00-00", "2024-02-30", "31/12/2024", "2024-01-01T25:61:00Z", "yesterday", "NaN", "-1",
      "1e309", "9999-12-31", "Mon, 01 Jan 2024", "£1,234.5", "UNKNOWN_ENUM", "Approved\u200b", "💥"]
@@ -153,13 +154,13 @@ def check_model(model: str, payloads: list[Sample], caplog: pytest.LogCaptureFix
         record = copy.deepcopy(payload)
         caplog.clear()
         with caplog.at_level(logging.WARNING, logger="airbyte"):
-            # the captured call itself (a subclass may have moved context from the payload into the slice)
+            # the captured call itself (the payload still carries its context)
             UnifiedRecord.transform(transform, record, {"include_remote_data": True}, None, stream_slice)
         errors = [
             f"{list(e.absolute_path)}: {e.message[:120]}" for e in validator.iter_errors(drop_nulls(record))
         ]
         assert not errors, (model, errors)
-        kept = {k: v for k, v in payload.items() if k != "__peoplehr"}
+        kept = {k: v for k, v in payload.items() if k != RECORD_CONTEXT}
         assert record["remote_data"][0]["data"] == kept, "the raw payload is kept whole"
 
     maps()

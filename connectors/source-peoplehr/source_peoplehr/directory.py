@@ -16,12 +16,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from airbyte_cdk.sources.declarative.requesters.http_requester import HttpRequester
 from airbyte_cdk.sources.types import StreamSlice
 from unified_hris.components.decoders import response_json
-from unified_hris.parsing import parse_date
+from unified_hris.parsing import parse_date, parse_decimal
 
 from source_peoplehr.shapes import display
 
@@ -103,6 +104,21 @@ class Directory:
             return None
         person = self.by_employee_id.get(employee_id)
         return person.key if person else employee_id
+
+
+#: The working day when PeopleHR does not give an employee's own (config ``hours_per_day``).
+DEFAULT_HOURS_PER_DAY = Decimal("7.5")
+
+
+def hours_per_day(person: Person, config: Mapping[str, Any]) -> Decimal:
+    """The hours of `person`'s working day: their holiday allowance in minutes over the same allowance
+    in days (``HolidayAllowanceMins`` / ``HolidayAllowanceDays``), when PeopleHR gives both; else the
+    config's ``hours_per_day``."""
+    days = parse_decimal(display(person.raw, "HolidayAllowanceDays"))
+    minutes = parse_decimal(display(person.raw, "HolidayAllowanceMins"))
+    if days and minutes and Decimal(days) > 0 and Decimal(minutes) > 0:
+        return (Decimal(minutes) / Decimal(days) / 60).quantize(Decimal("0.01"))
+    return Decimal(str(config.get("hours_per_day", DEFAULT_HOURS_PER_DAY)))
 
 
 def as_date(value: Any) -> date | None:

@@ -26,7 +26,8 @@ from unified_hris.components.source import config_error
 from unified_hris.parsing import parse_date
 
 from source_peoplehr import areas as area_table
-from source_peoplehr.directory import Directory, Person, Window, as_date, directory
+from source_peoplehr.directory import Directory, Person, Window, as_date, directory, hours_per_day
+from source_peoplehr.history import periods
 from source_peoplehr.shapes import CONTEXT, missing_columns, translate
 
 
@@ -60,7 +61,12 @@ class AreaRows(RecordExtractor):
                 shaped = [(row, row) for row in rows if isinstance(row, Mapping)]
                 spec = area_table.AREAS[area]
                 yield from _items(
-                    area, person, shaped, via="employee", path=f"/{spec.endpoint} {spec.action}"
+                    area,
+                    person,
+                    shaped,
+                    via="employee",
+                    path=f"/{spec.endpoint} {spec.action}",
+                    config=self.config,
                 )
 
     def _query_rows(
@@ -91,15 +97,34 @@ class AreaRows(RecordExtractor):
         for person in people.people:
             if person.key in grouped:
                 path = f"/Query {area_table.QUERY_ACTION} {name}"
-                yield from _items(area, person, grouped[person.key], via="query", path=path)
+                yield from _items(
+                    area, person, grouped[person.key], via="query", path=path, config=self.config
+                )
+
+
+#: Areas whose leave PeopleHR measures in days only: their hours come from the working day.
+DAYS_ONLY = frozenset({"absence", "maternity"})
 
 
 def _items(
-    area: str, person: Person, rows: list[tuple[Mapping[str, Any], Mapping[str, Any]]], via: str, path: str
+    area: str,
+    person: Person,
+    rows: list[tuple[Mapping[str, Any], Mapping[str, Any]]],
+    via: str,
+    path: str,
+    config: Config,
 ) -> Iterable[dict[str, Any]]:
     """One raw item per unified record: `rows` pairs each raw row with its per-employee shape;
-    `path` names the call in ``remote_data``."""
+    `path` names the call in ``remote_data``. An employee's detail gives one item per job-history
+    period (`history.periods`), with the detail as the raw payload."""
     base = {"area": area, "via": via, "employee": person.key, "path": path}
+    if area in DAYS_ONLY:
+        base["hours_per_day"] = str(hours_per_day(person, config))
+    if area == "detail":
+        for raw, _ in rows:
+            for period in periods(raw):
+                yield {**raw, CONTEXT: base | {"period": period}}
+        return
     if area != "salary":
         for raw, shaped in rows:
             yield {**raw, CONTEXT: base | {"shaped": shaped if via == "query" else None}}

@@ -101,5 +101,6 @@ class EmployeeFanOut(SliceOnlyPartitionRouter):
         spec = area_table.AREAS[area]
         fields = {"endpoint": spec.endpoint, "action": spec.action, "EmployeeId": employee_id}
         if spec.windowed:
-            fields |= {"StartDate": window.start.isoformat(), "EndDate": window.end.isoformat()}
+            first, last = spec.window_fields
+            fields |= {first: window.start.isoformat(), last: window.end.isoformat()}
         return fields | dict(spec.params)

@@ -2,7 +2,7 @@
 
 Mappers get the raw PeopleHR row and read what the row alone does not say (whose row it is, the
 translated saved-query row, a salary row's end date) from the context the extractor or retriever
-attached (`source_peoplehr.records.context`).
+attached (``ctx.record``, see `unified_hris.mapping.RECORD_CONTEXT`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 from unified_hris.enums import load_tables
-from unified_hris.mapping import MappingContext
+from unified_hris.mapping import MappingContext, employment_type, working_days
 from unified_hris.parsing import (
     DEFAULT_CURRENCY_SYMBOLS,
     clean_str,
@@ -27,7 +27,6 @@ from unified_hris.parsing import (
     parse_money,
 )
 
-from source_peoplehr.records import context
 from source_peoplehr.shapes import display, norm_name
 
 _DATA = yaml.safe_load(resources.files("source_peoplehr").joinpath("enums.yaml").read_text("utf-8"))
@@ -53,7 +52,7 @@ def lifecycle(start: str | None, leaving: str | None, today: date) -> str:
 
 
 def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
-    c = context(ctx)
+    c = ctx.record
     start = parse_date(display(raw, "StartDate"))
     leaving = parse_date(display(raw, "LeavingDate"))
     status_raw = lifecycle(start, leaving, _today())
@@ -89,7 +88,7 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "worker_type_raw": kind,
         "time_type": T["time_type"](kind),
         "time_type_raw": kind,
-        "employment_type": T["employment_type"](kind),
+        "employment_type": employment_type(worker_type, T["time_type"](kind)),
         "gender": gender,
         "gender_raw": gender_raw,
         "nationality": T["nationality"](display(raw, "Nationality")),
@@ -107,7 +106,7 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
 
 
 def department(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
-    c = context(ctx)
+    c = ctx.record
     return {
         "remote_id": c["id"],
         "remote_id_is_synthetic": True,
@@ -120,7 +119,7 @@ def department(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
 
 
 def location(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
-    c = context(ctx)
+    c = ctx.record
     return {
         "remote_id": c["id"],
         "remote_id_is_synthetic": True,
@@ -151,70 +150,141 @@ def _hours(minutes: Any) -> str | None:
     return None if value is None else parse_decimal(Decimal(value) / 60)
 
 
-def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
-    """A holiday (``GetHolidayDetail``) or a sickness absence (``GetAbsenceDetail``).
+def _booking(row: Mapping[str, Any]) -> dict[str, Any]:
+    """What holidays and other events share: status, duration (``DurationType`` 1 days, 2 hours,
+    3 half a day [V-3p]), approver, notes and last action."""
+    status, status_raw = T["holiday_status"].pair(row.get("Status"))
+    updated = parse_datetime(row.get("LastActionDateTime"), tz=UK)
+    hours = _hours(row.get("DurationInMinutes"))
+    by_hours = clean_str(row.get("DurationType")) == "2"
+    return {
+        "status": status,
+        "status_raw": status_raw,
+        "amount": hours if by_hours else parse_decimal(row.get("DurationInDays")),
+        "unit": "HOURS" if by_hours else "DAYS",
+        "amount_hours": hours,
+        "approver_name": clean_str(row.get("Approver")),
+        "employee_note": clean_str(row.get("RequesterComments")),
+        "approver_note": clean_str(row.get("ApproverComments")),
+        "remote_updated_at": updated,
+        "decided_at": updated if status in ("APPROVED", "DECLINED") else None,
+    }
 
-    Neither has a documented id: the vendor's key of a leave record is employee + start + end, so
-    that is the id (with the stable employee key), the same through the per-employee calls and
-    saved queries."""
-    c = context(ctx)
+
+def _in_days(days: Any, hours_per_day: Any) -> dict[str, Any]:
+    """Leave PeopleHR records in days only: its hours are the days times the employee's working day."""
+    amount = parse_decimal(days)
+    hours = Decimal(amount) * Decimal(hours_per_day) if amount is not None and hours_per_day else None
+    return {"amount": amount, "unit": "DAYS", "amount_hours": parse_decimal(hours)}
+
+
+def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    """A holiday (``GetHolidayDetail``), a sickness absence (``GetAbsenceDetail``), an other event
+    (``getothereventdetail``) or a maternity/paternity leave (``GetMaternityPaternityByEmployeeId``).
+
+    The id is the vendor's key of a leave record, employee + start + end (with the stable employee
+    key and the kind of record), the same through the per-employee calls and saved queries. An other
+    event's category comes from its ``Reason`` (`other_event_category` in ``enums.yaml``)."""
+    c = ctx.record
     row = c.get("shaped") or raw
-    start, end = parse_date(row.get("StartDate")), parse_date(row.get("EndDate"))
+    area = c["area"]
+    dates = ("ActualStartDate", "ActualEndDate") if area == "maternity" else ("StartDate", "EndDate")
+    start, end = parse_date(row.get(dates[0])), parse_date(row.get(dates[1]))
+    typ = _TYPES[{"holiday": "toil" if parse_bool(row.get("IsToilHoliday")) else "holiday"}.get(area, area)]
+    type_name, category = typ["name"], typ["category"]
+    first_part = last_part = clean_str(row.get("PartOfDay"))
     fields: dict[str, Any]
-    if c["area"] == "holiday":
-        kind = "toil" if parse_bool(row.get("IsToilHoliday")) else "holiday"
-        status, status_raw = T["holiday_status"].pair(row.get("Status"))
-        updated = parse_datetime(row.get("LastActionDateTime"), tz=UK)
-        hours = _hours(row.get("DurationInMinutes"))
-        by_hours = clean_str(row.get("DurationType")) == "2"
-        fields = {
-            "status": status,
-            "status_raw": status_raw,
-            "amount": hours if by_hours else parse_decimal(row.get("DurationInDays")),
-            "unit": "HOURS" if by_hours else "DAYS",
-            "amount_hours": hours,
-            "approver_name": clean_str(row.get("Approver")),
-            "employee_note": clean_str(row.get("RequesterComments")),
-            "approver_note": clean_str(row.get("ApproverComments")),
-            "remote_updated_at": updated,
-            "decided_at": updated if status in ("APPROVED", "DECLINED") else None,
+    if area == "holiday":
+        fields = _booking(row)
+        first_part = clean_str(row.get("StartDatePartOfTheDay")) or first_part
+        last_part = clean_str(row.get("EndDatePartOfTheDay")) or last_part
+    elif area == "other_event":
+        fields = _booking(row)
+        type_name = clean_str(row.get("Reason")) or type_name
+        category = T["other_event_category"](type_name)
+        if clean_str(row.get("DurationType")) == "3":
+            first_part = last_part = "half day"
+        fields |= {
+            "start_time": _clock(start, row.get("StartTime")),
+            "end_time": _clock(end, row.get("EndTime")),
         }
-        first_part = clean_str(row.get("StartDatePartOfTheDay")) or clean_str(row.get("PartOfDay"))
-        last_part = clean_str(row.get("EndDatePartOfTheDay")) or clean_str(row.get("PartOfDay"))
+    elif area == "maternity":
+        days = working_days(date.fromisoformat(start), date.fromisoformat(end)) if start and end else None
+        comments = [x.get("Comments") for x in row.get("Comments") or [] if isinstance(x, Mapping)]
+        fields = {
+            "status": "APPROVED",  # a maternity/paternity record is leave taken: it has no status
+            "status_raw": None,
+            **_in_days(days, c.get("hours_per_day")),
+            "employee_note": clean_str(comments[0]) if comments else None,
+        }
     else:
-        kind = "absence"
         fields = {
             "status": "APPROVED",  # absences are records of what happened: they have no status
             "status_raw": None,
-            "amount": parse_decimal(row.get("DurationDays")),
-            "unit": "DAYS",
+            **_in_days(row.get("DurationDays"), c.get("hours_per_day")),
             "employee_note": clean_str(row.get("Reason")),
         }
-        first_part = last_part = clean_str(row.get("PartOfDay"))
-    typ = _TYPES[kind]
     single_day = start is not None and start == end
+    timed = bool(fields.get("start_time") or fields.get("end_time"))
     return {
-        "remote_id": f"{c['area']}:{c['employee']}:{start}:{end}",
+        "remote_id": f"{area}:{c['employee']}:{start}:{end}",
         "remote_id_is_synthetic": True,
         "employee_id": ctx.ref("employee", c["employee"]),
-        "type_id": ctx.ref("time_off_type", kind),
-        "type_name": typ["name"],
-        "category": typ["category"],
-        "category_raw": typ["name"],
+        "type_id": ctx.ref("time_off_type", typ["id"]),
+        "type_name": type_name,
+        "category": category,
+        "category_raw": type_name,
         "start_date": start,
         "end_date": end,
-        "start_half_day": first_part is not None,
-        "end_half_day": last_part is not None,
-        "day_part": {"AM": "MORNING", "PM": "AFTERNOON"}.get(first_part or "") if single_day else None,
-        "day_part_raw": first_part if single_day else None,
-        "is_paid": typ["paid"],
+        "start_half_day": first_part is not None and not timed,
+        "end_half_day": last_part is not None and not timed,
+        "day_part": "CUSTOM"
+        if timed
+        else ({"AM": "MORNING", "PM": "AFTERNOON"}.get(first_part or "") if single_day else None),
+        "day_part_raw": f"{row.get('StartTime')}-{row.get('EndTime')}"
+        if timed
+        else (first_part if single_day else None),
+        "is_paid": False if category == "UNPAID" else typ["paid"],
         **fields,
+    }
+
+
+def _clock(day: str | None, clock: Any) -> str | None:
+    """A time of day (``HH:mm``, UK local [I]) on `day` as a UTC timestamp."""
+    text = clean_str(clock)
+    return parse_datetime(f"{day}T{text}", tz=UK) if day and text else None
+
+
+def employment(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    """One job-history period of an employee's detail (`history.periods`)."""
+    c = ctx.record
+    period = c["period"]
+    kind = period.get("employment_type")
+    worker_type, _ = T["worker_type"].pair(kind)
+    effective, end = period["effective_date"], period.get("end_date")
+    today = _today().isoformat()
+    return {
+        "remote_id": f"{c['employee']}:{effective}",
+        "remote_id_is_synthetic": True,
+        "employee_id": ctx.ref("employee", c["employee"]),
+        "job_title": period.get("job_title"),
+        "department_id": ctx.ref("department", norm_name(period.get("department"))),
+        "location_id": ctx.ref("location", norm_name(period.get("location"))),
+        "worker_type": worker_type,
+        "worker_type_raw": kind,
+        "time_type": T["time_type"](kind),
+        "time_type_raw": kind,
+        "contract_type_raw": kind,
+        "effective_date": effective,
+        "end_date": end,
+        "is_primary": True,
+        "is_current": effective <= today and (end is None or end >= today),
     }
 
 
 def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     """A salary row (``GetSalaryDetail`` with history) or one of its entitlements (allowances)."""
-    c = context(ctx)
+    c = ctx.record
     salary = c["salary"]
     row = c.get("shaped") or raw
     effective = parse_date(salary.get("EffectiveFrom"))
@@ -261,7 +331,7 @@ def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
 
 
 def benefit(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
-    c = context(ctx)
+    c = ctx.record
     kind, kind_raw = T["benefit_type"].pair(raw.get("Benefit"))
     awarded = parse_date(raw.get("DateAwarded"))
     benefit_id = clean_str(raw.get("BenefitId"))

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from unified_hris.mapping import RECORD_CONTEXT
 from unified_hris.parsing import clean_str, parse_date, parse_datetime
 
 #: The key under which extractors hand mappers what a raw row alone does not say (never in remote_data).
-CONTEXT = "__peoplehr"
+CONTEXT = RECORD_CONTEXT
 
 #: Per area: action field -> accepted column names (first found wins). Fields marked required in
 #: `REQUIRED_COLUMNS` must be present, the others may be left out of the query.

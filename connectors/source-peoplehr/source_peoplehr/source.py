@@ -52,7 +52,7 @@ class SourcePeopleHR(UnifiedDeclarativeSource):
                 )
             names[setting] = value.strip()
         areas = config.get("read_areas")
-        known = {a.name for a in AREAS.values()}
+        known = {a.name for a in AREAS.values() if a.optional}
         if areas is not None and (not isinstance(areas, list) or not set(areas) <= known):
             raise config_error("read_areas", f"use a list of {', '.join(sorted(known))}.")
         account = str(config.get("account") or "").strip()
@@ -60,6 +60,9 @@ class SourcePeopleHR(UnifiedDeclarativeSource):
             raise config_error(
                 "account", "give your PeopleHR account name (acme for acme.peoplehr.net), without ':'."
             )
+        hours = config.get("hours_per_day", 7.5)
+        if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 24:
+            raise config_error("hours_per_day", f"{hours!r} is not a number of hours above 0 and up to 24.")
         symbols = config.get("currency_symbols") or {}
         if not isinstance(symbols, Mapping) or not all(
             isinstance(v, str) and re.fullmatch(r"[A-Z]{3}", v) for v in symbols.values()

@@ -22,12 +22,14 @@ from hris_sandbox.providers.peoplehr import render
 from hris_sandbox.server import ProviderApp, Request, Response
 
 API_KEY = "5127e153-2c80-492b-a9e4-fb3e50af61a8"
-AREAS = ("Employee", "Holiday", "Absence", "Salary", "Benefit", "Query")
+AREAS = ("Employee", "Holiday", "Absence", "OtherEvent", "MaternityPaternity", "Salary", "Benefit", "Query")
 #: Status 5 message of a key without the area ("employee" and "Query Builder" are [V], the rest [I]).
 NO_ACCESS = {
     "Employee": "No access on employee schema.",
     "Holiday": "No access on holiday schema.",
     "Absence": "No access on absence schema.",
+    "OtherEvent": "No access on other event schema.",
+    "MaternityPaternity": "No access on maternity paternity schema.",
     "Salary": "No access on salary schema.",
     "Benefit": "No access on benefit schema.",
     "Query": "No access to Query Builder schema.",
@@ -107,6 +109,8 @@ class PeopleHRApp(ProviderApp):
             },
             "Holiday": {"getholidaydetail": self.get_holiday_detail},
             "Absence": {"getabsencedetail": self.get_absence_detail},
+            "OtherEvent": {"getothereventdetail": self.get_other_event_detail},
+            "MaternityPaternity": {"getmaternitypaternitybyemployeeid": self.get_maternity_paternity},
             "Salary": {"getsalarydetail": self.get_salary_detail},
             "Benefit": {
                 "getbenefitbyemployeeid": self.get_benefit_by_employee_id,
@@ -338,6 +342,30 @@ class PeopleHRApp(ProviderApp):
             self.render.absence(r, window)
             for r in employee.requests
             if render.visible(r) and render.is_absence(self.company, r) and overlaps(r.start, r.end, window)
+        ]
+        return self._ok(rows)
+
+    def get_other_event_detail(self, body: dict[str, Any]) -> Response:
+        employee = self._employee(body)
+        window = self._window(body, required=False)
+        rows = [
+            self.render.other_event(r, window)
+            for r in employee.requests
+            if render.visible(r)
+            and render.is_other_event(self.company, r)
+            and overlaps(r.start, r.end, window)
+        ]
+        return self._ok(rows)
+
+    def get_maternity_paternity(self, body: dict[str, Any]) -> Response:
+        employee = self._employee(body)
+        start = self._date(body, "ActualStartDate", required=False)
+        end = self._date(body, "ActualEndDate", required=False)
+        window = None if start is None and end is None else (start or date.min, end or date.max)
+        rows = [
+            self.render.maternity(r)
+            for r in employee.requests
+            if render.visible(r) and render.is_maternity(self.company, r) and overlaps(r.start, r.end, window)
         ]
         return self._ok(rows)
 

@@ -83,8 +83,28 @@ def is_absence(company: Company, request: TimeOffRequest) -> bool:
     return company.time_off_type(request.type_key).category == "SICK" and request.status == "approved"
 
 
+def is_maternity(company: Company, request: TimeOffRequest) -> bool:
+    """Parental leave is a maternity/paternity record: it has no status, so only granted leave [I]."""
+    return company.time_off_type(request.type_key).category == "PARENTAL" and request.status == "approved"
+
+
+def is_other_event(company: Company, request: TimeOffRequest) -> bool:
+    """Any other kind of leave is an "other event" with the leave type's name as its ``Reason``."""
+    return company.time_off_type(request.type_key).category not in (
+        "VACATION",
+        "TIME_IN_LIEU",
+        "SICK",
+        "PARENTAL",
+    )
+
+
 def visible(request: TimeOffRequest) -> bool:
     return getattr(request, "deleted_at", None) is None
+
+
+def daily_minutes(e: Employee) -> int:
+    """The employee's working day in minutes (weekly hours over five days)."""
+    return int(e.weekly_hours / 5 * 60)
 
 
 def business_days(start: date, end: date) -> int:
@@ -145,6 +165,8 @@ class Renderer:
         departments = changes(e.history, lambda p: company.department(p.department_key).name)
         types = changes(e.history, lambda p: employment_type_of(e, p))
         allowance = Decimal(25) * (e.weekly_hours / Decimal("37.5"))
+        # the allowance in minutes too, as P1's example (25.00 days, 11250 minutes: 7.5 h a day)
+        allowance_minutes = allowance * daily_minutes(e)
         reason = (
             company.termination_reasons[e.termination_reason][0] if e.termination_reason is not None else ""
         )
@@ -193,7 +215,7 @@ class Renderer:
             "EmploymentTypeEffectiveDate": dv(iso(types[-1][1])),
             "EmployeeStatus": dv("1"),
             "HolidayAllowanceDays": dv(fixed(allowance, 2)),
-            "HolidayAllowanceMins": dv("0"),
+            "HolidayAllowanceMins": dv(fixed(allowance_minutes, 0)),
             "NoticePeriod": fh("4 weeks" if e.worker_type == "employee" else "1 week"),
             "ProbationEndDate": fh(iso(e.start_date + timedelta(days=182))),
             "Gender": fh(GENDERS.get(e.gender, "Not Specified")),
@@ -249,23 +271,22 @@ class Renderer:
         return record
 
     # -- time off -------------------------------------------------------------------------------
-    def holiday(self, r: TimeOffRequest, window: tuple[date, date] | None) -> dict[str, Any]:
+    def _booking(self, r: TimeOffRequest, window: tuple[date, date] | None) -> dict[str, Any]:
+        """The fields holidays and other events share: durations (type 1 days, 2 hours, 3 half day
+        [V-3p]), comments, approver, status and last action."""
         company = self.company
         emp = company.employees[r.employee_key]
         typ = company.time_off_type(r.type_key)
-        daily_minutes = int(emp.weekly_hours / 5 * 60)
         minutes = int(r.hours * 60)
         if typ.unit == "hours":
-            duration_type, days = 2, Decimal(minutes) / daily_minutes
+            duration_type, days = 2, Decimal(minutes) / daily_minutes(emp)
         elif r.part_of_day in ("morning", "afternoon"):
             duration_type, days = 3, Decimal("0.5")
         else:
             duration_type, days = 1, r.days
-        part = {"morning": "AM", "afternoon": "PM"}.get(r.part_of_day or "", "")
         share = period_share(r, window)
         approver = company.employees.get(r.approver_key) if r.approver_key else None
         return {
-            "AnnualLeaveTxnId": r.key,
             "StartDate": iso(r.start),
             "EndDate": iso(r.end),
             "DurationType": duration_type,
@@ -273,15 +294,69 @@ class Renderer:
             "DurationInMinutes": minutes,
             "DurationInDaysThisPeriod": round(float(days * share), 2),
             "DurationInMinutesThisPeriod": int(minutes * share),
-            "PartOfDay": part,
-            "StartDatePartOfTheDay": part,
-            "EndDatePartOfTheDay": part,
             "RequesterComments": r.note,
             "ApproverComments": r.approver_note,
             "Approver": f"{approver.first_name} {approver.last_name}" if approver else "",
             "Status": self.statuses[r.status],
             "LastActionDateTime": uk_local(r.updated_at),
-            "IsToilHoliday": typ.category == "TIME_IN_LIEU",
+        }
+
+    def holiday(self, r: TimeOffRequest, window: tuple[date, date] | None) -> dict[str, Any]:
+        booking = self._booking(r, window)
+        part = {"morning": "AM", "afternoon": "PM"}.get(r.part_of_day or "", "")
+        return {
+            "AnnualLeaveTxnId": r.key,
+            **booking,
+            "PartOfDay": part,
+            "StartDatePartOfTheDay": part,
+            "EndDatePartOfTheDay": part,
+            "IsToilHoliday": self.company.time_off_type(r.type_key).category == "TIME_IN_LIEU",
+            "ReferenceId": "",
+        }
+
+    def other_event(self, r: TimeOffRequest, window: tuple[date, date] | None) -> dict[str, Any]:
+        """``getothereventdetail`` (P1): the leave type's name as ``Reason``; an event by the hour has
+        its start and end time (from 09:00 [I]), others ``""``."""
+        booking = self._booking(r, window)
+        by_hours = booking["DurationType"] == 2
+        start = datetime.combine(r.start, datetime.min.time()).replace(hour=9)
+        end = start + timedelta(minutes=booking["DurationInMinutes"])
+        return {
+            "OtherLeaveTxnId": r.key,
+            **booking,
+            "StartTime": start.strftime("%H:%M") if by_hours else "",
+            "EndTime": end.strftime("%H:%M") if by_hours else "",
+            "Reason": self.company.time_off_type(r.type_key).name,
+        }
+
+    def maternity(self, r: TimeOffRequest) -> dict[str, Any]:
+        """``GetMaternityPaternityByEmployeeId`` (P1): dates only, no duration and no status."""
+        expected = r.start + timedelta(days=14)
+        due_week = expected - timedelta(days=(expected.weekday() + 1) % 7)  # the Sunday before [I]
+        approver = self.company.employees.get(r.approver_key) if r.approver_key else None
+        return {
+            "MaternityPaternityTxnId": r.key,
+            "ExpectedDate": iso(expected),
+            "DueWeekStartDate": iso(due_week),
+            "DueWeekEndDate": iso(due_week + timedelta(days=6)),
+            "EarliestStartDate": iso(due_week - timedelta(weeks=11)),
+            "ContinousWeeksService": "26.00",
+            "OrdinaryLeaveStartDate": iso(r.start),
+            "OrdinaryLeaveEndDate": iso(r.end),
+            "AdditionalLeaveStartDate": "",
+            "AdditionalLeaveEndDate": "",
+            "ActualStartDate": iso(r.start),
+            "ActualEndDate": iso(r.end),
+            "Comments": [
+                {
+                    "CommentId": r.key,
+                    "Comments": r.note,
+                    "PostedBy": f"{approver.first_name} {approver.last_name}" if approver else "",
+                }
+            ]
+            if r.note
+            else [],
+            "Files": [],
             "ReferenceId": "",
         }
 
