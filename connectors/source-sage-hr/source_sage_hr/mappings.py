@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 from unified_hris.enums import load_tables
-from unified_hris.mapping import MappingContext
+from unified_hris.mapping import MappingContext, employment_type, working_days
 from unified_hris.parsing import (
     clean_str,
     parse_currency,
@@ -44,19 +44,12 @@ def _contract(raw: Any) -> dict[str, Any]:
     """time_type/worker_type/employment_type from a contract type such as ``Full-time``."""
     time_type, time_raw = TABLES["time_type"].pair(raw)
     worker, worker_raw = TABLES["worker_type"].pair(raw)
-    employment_type = (
-        time_type
-        if worker == "EMPLOYEE" and time_type
-        else {"CONTRACTOR": "CONTRACTOR", "INTERN": "INTERN", "FREELANCE": "FREELANCE"}.get(worker or "")
-    )
-    if employment_type is None and worker is not None:
-        employment_type = "OTHER"
     return {
         "time_type": time_type,
         "time_type_raw": time_raw,
         "worker_type": worker,
         "worker_type_raw": worker_raw,
-        "employment_type": employment_type,
+        "employment_type": employment_type(worker, time_type),
     }
 
 
@@ -186,6 +179,21 @@ def time_off_type(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]
     }
 
 
+def _amount(
+    raw: Mapping[str, Any], unit: str | None, half: bool, hours: str | None
+) -> tuple[str | None, str]:
+    """(amount, unit): a request of a policy counted in days is measured in days, Monday to Friday
+    from ``start_date`` to ``end_date`` (half a day for a part-of-day request): Sage HR gives only its
+    hours; any other request in its ``hours``."""
+    start, end = parse_date(raw.get("start_date")), parse_date(raw.get("end_date"))
+    if unit != "DAYS" or raw.get("specific_time") or start is None or end is None:
+        return hours, "HOURS"
+    days = (
+        Decimal("0.5") if half else Decimal(working_days(date.fromisoformat(start), date.fromisoformat(end)))
+    )
+    return parse_decimal(days), "DAYS"
+
+
 def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     status, status_raw = TABLES["request_status"].pair(raw.get("status_code") or raw.get("status"))
     part_of_day = bool(raw.get("is_part_of_day"))
@@ -204,8 +212,10 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
         for f in raw.get("fields") or []
         if isinstance(f, Mapping) and f.get("title")
     }
-    type_name = clean_str((raw.get(POLICY_KEY) or {}).get("name"))
+    policy = raw.get(POLICY_KEY) or {}
+    type_name = clean_str(policy.get("name"))
     category = _category(type_name, ctx) if type_name else None
+    amount, unit = _amount(raw, TABLES["time_unit"](policy.get("unit")), half, hours)
     return {
         "remote_id": raw["id"],
         "employee_id": ctx.ref("employee", raw.get("employee_id")),
@@ -222,8 +232,8 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
         "end_half_day": half,
         "day_part": day_part,
         "day_part_raw": day_part_raw,
-        "amount": hours,
-        "unit": "HOURS" if hours is not None else None,
+        "amount": amount,
+        "unit": unit if amount is not None else None,
         "amount_hours": hours,
         "employee_note": clean_str(raw.get("details")),
         "requested_at": parse_datetime(parse_date(raw.get("request_date"))),
