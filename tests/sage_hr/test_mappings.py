@@ -55,6 +55,24 @@ def test_half_days_and_hours(fields, expected):
 
 
 @pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"end_date": "2024-05-30", "hours": 37.5}, ("5", "DAYS", "37.5")),  # Friday to Thursday: 5 days
+        ({"end_date": "2024-05-24", "hours": 7.5}, ("1", "DAYS", "7.5")),
+        ({"is_part_of_day": True, "second_part_of_day": True, "hours": 3.75}, ("0.5", "DAYS", "3.75")),
+        ({"is_part_of_day": True, "specific_time": True, "hours": 2}, ("2", "HOURS", "2")),  # by the hour
+    ],
+)
+def test_a_policy_counted_in_days_gives_days_and_keeps_the_hours(fields, expected):
+    days_policy = {mappings.POLICY_KEY: {"name": "Holiday", "unit": "days"}}
+    out = mappings.time_off_request(request(**days_policy, **fields), CTX)
+    assert (out["amount"], out["unit"], out["amount_hours"]) == expected
+    hours_policy = {mappings.POLICY_KEY: {"name": "Time in lieu", "unit": "hours"}}
+    by_hours = mappings.time_off_request(request(**hours_policy, **fields), CTX)
+    assert (by_hours["amount"], by_hours["unit"]) == (expected[2], "HOURS")
+
+
+@pytest.mark.parametrize(
     ("raw", "unified"),
     [
         ("approved", "APPROVED"),
