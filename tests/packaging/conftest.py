@@ -1,26 +1,6 @@
 """The packaging tests' helpers live in distribution.py, importable from this folder."""
 
-import logging
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-
-@pytest.fixture(autouse=True, scope="module")
-def restore_airbyte_logger() -> Iterator[None]:
-    """PyAirbyte's package is also named ``airbyte``: using it reconfigures the ``airbyte`` logger the
-    CDK logs to (no propagation, its own file handler). Put it back, so in-process connector runs of
-    later test modules still see their log messages."""
-    logger = logging.getLogger("airbyte")
-    saved = (logger.propagate, logger.level, list(logger.handlers))
-    yield
-    logger.propagate, level, handlers = saved
-    logger.setLevel(level)
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
-    for handler in handlers:
-        logger.addHandler(handler)
