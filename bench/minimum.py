@@ -92,7 +92,12 @@ def sesame_hr(
     if "time_off_requests" in streams:
         calls["/schedule/v1/vacation-day-off-requests"] = pages(snap.vacation_requests)
         calls["/schedule/v1/absence-day-off-requests"] = pages(snap.absence_requests)
-    if "employments" in streams:
+    # contracts: the only place of an employment's dates, hours and types, read for employments, and
+    # for employees and time off unless `read_contracts` is off
+    readers = {"employments"} | (
+        {"employees", "time_off_requests"} if config.get("read_contracts", True) else set()
+    )
+    if streams & readers:
         calls["/contract/v1/contracts/{employeeId}"] = sum(pages(c) for c in snap.contracts.values())
     if "compensations" in streams:
         calls["/contract/v1/compensations"] = 1
@@ -106,9 +111,11 @@ def sesame_hr(
 
 def peoplehr(company: Company, config: dict[str, Any], streams: Streams, incremental: bool) -> dict[str, int]:
     """PeopleHR: no paging and no bulk action except saved queries. One employee list serves every
-    stream; each per-employee area costs one call per employee who can have data in the window (W);
-    on an unchanged incremental sync a settled leaver (left more than 31 days before the last sync,
-    here: now) cannot have new data (W − S); a saved query is one call for everybody."""
+    stream; each per-employee area (holidays, absences, other events, maternity/paternity, salaries,
+    benefits, and each employee's detail for the job history) costs one call per employee who can have
+    data in the window (W); on an unchanged incremental sync a settled leaver (left more than 31 days
+    before the last sync, here: now) cannot have new data (W − S); a saved query is one call for
+    everybody."""
     start, horizon = date.fromisoformat(config["start_date"]), company.as_of + timedelta(days=366)
     last = company.as_of if incremental else None
 
@@ -121,9 +128,11 @@ def peoplehr(company: Company, config: dict[str, Any], streams: Streams, increme
     areas = {
         "/Holiday": ("time_off_requests", "holiday_query"),
         "/Absence": ("time_off_requests", "absence_query"),
+        "/OtherEvent": ("time_off_requests", None),
+        "/MaternityPaternity": ("time_off_requests", None),
     }
     areas |= {"/Salary": ("compensations", "salary_query"), "/Benefit": ("benefits", None)}
-    calls = {"/Employee": 1}
+    calls = {"/Employee": 1 + (readers if "employments" in streams else 0)}  # the list, each detail
     for route, (stream, query) in areas.items():
         if stream in streams and route.strip("/") in config.get("read_areas", [r.strip("/") for r in areas]):
             calls[route] = 1 if query and config.get(query) else readers

@@ -8,8 +8,10 @@ for its budget (at most `requests_per_minute` calls in any 61 s). A sync of C ca
 and C follows the connector's formula (README, "The call budget"), which here is also the call
 minimum (`minimum.peoplehr`): 1 + A·W + Q on a full sync, 1 + A·(W − S) + Q on an incremental one.
 W and S are counted on the sandbox's companies of 100, 1,000 and 5,000 employees (3 years of
-history; the sandbox's config starts time off two years back), for the per-employee fan-out (A = 4)
-and for saved queries (holidays, absences and salaries in three calls; benefits still per employee).
+history; the sandbox's config starts time off two years back), for the per-employee fan-out (A = 7:
+holidays, absences, other events, maternity/paternity, salaries, benefits, each employee's detail)
+and for saved queries (holidays, absences and salaries in three calls; the other four areas still
+per employee).
 
 `measure()` checks the model: a reduced tenant against the sandbox enforcing 30 calls per 60 s, a full
 and an unchanged incremental sync through the console script, predicted against measured wall time.
@@ -32,6 +34,7 @@ STREAMS = frozenset(
         "locations",
         "time_off_types",
         "time_off_requests",
+        "employments",
         "compensations",
         "benefits",
     ]

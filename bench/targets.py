@@ -120,11 +120,11 @@ TARGETS: dict[str, Target] = {
         ),
         _sesame_target(name="sesame-hr-all", sizes=[1000], describe="all 8 streams"),
         _peoplehr_target(
-            name="peoplehr", describe="all 7 streams, per-employee fan-out (sandbox limit lifted)"
+            name="peoplehr", describe="all 8 streams, per-employee fan-out (sandbox limit lifted)"
         ),
         _peoplehr_target(
             name="peoplehr-queries",
-            describe="all 7 streams, saved queries for holidays, absences, salaries (benefits per employee)",
+            describe="all 8 streams, saved queries for holidays, absences, salaries (the other areas per employee)",
             config_overrides=_PEOPLEHR_QUERIES,
         ),
         Target(
