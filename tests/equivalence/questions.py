@@ -79,6 +79,17 @@ def _person_question(name: str, expression: str) -> Question:
     )
 
 
+def _headcount(by: str, table: str, key: str) -> Question:
+    return Question(
+        f"headcount_by_{by}",
+        f"Active headcount by {by}",
+        f"""
+        select e.source, g.name, count(*) from unified.employees e
+        left join unified.{table} g on g.source = e.source and g.id = e.{key}
+        where e.employment_status = 'ACTIVE' and not e.is_deleted group by all""",
+    )
+
+
 _APPROVED = """
     select r.*, year(r.start_date) as year from unified.time_off_requests r
     where r.status = 'APPROVED' and not r.is_deleted"""
@@ -99,22 +110,8 @@ QUESTIONS: tuple[Question, ...] = (
         "Employees by employment status",
         "select source, employment_status, count(*) from unified.employees where not is_deleted group by all",
     ),
-    Question(
-        "headcount_by_department",
-        "Active headcount by department",
-        """
-        select e.source, d.name, count(*) from unified.employees e
-        left join unified.departments d on d.source = e.source and d.id = e.department_id
-        where e.employment_status = 'ACTIVE' and not e.is_deleted group by all""",
-    ),
-    Question(
-        "headcount_by_location",
-        "Active headcount by location",
-        """
-        select e.source, l.name, count(*) from unified.employees e
-        left join unified.locations l on l.source = e.source and l.id = e.work_location_id
-        where e.employment_status = 'ACTIVE' and not e.is_deleted group by all""",
-    ),
+    _headcount("department", "departments", "department_id"),
+    _headcount("location", "locations", "work_location_id"),
     Question(
         "leavers",
         "Leavers and their termination dates",

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from hris_sandbox.company import Company, Employee
+from hris_sandbox.company import Company, Employee, TimeOffRequest
 from hris_sandbox.limits import SlidingWindowLimiter
 from hris_sandbox.providers.peoplehr import render
 from hris_sandbox.server import ProviderApp, Request, Response
@@ -324,50 +324,43 @@ class PeopleHRApp(ProviderApp):
         return self._envelope(False, 0, "Employee Id updated successfully.", "")
 
     # -- per-employee reads ----------------------------------------------------------------------
-    def get_holiday_detail(self, body: dict[str, Any]) -> Response:
-        employee = self._employee(body)
-        window = self._window(body, required=False)
+    def _leave(
+        self,
+        employee: Employee,
+        kind: Callable[[Company, TimeOffRequest], bool],
+        rendered: Callable[[TimeOffRequest], dict[str, Any]],
+        window: tuple[date, date] | None,
+    ) -> Response:
+        """The employee's leave of one kind overlapping `window` (None: all of it)."""
         rows = [
-            self.render.holiday(r, window)
+            rendered(r)
             for r in employee.requests
-            if render.visible(r) and render.is_holiday(self.company, r) and overlaps(r.start, r.end, window)
+            if render.visible(r) and kind(self.company, r) and overlaps(r.start, r.end, window)
         ]
         return self._ok(rows)
+
+    def get_holiday_detail(self, body: dict[str, Any]) -> Response:
+        window = self._window(body, required=False)
+        holiday = lambda r: self.render.holiday(r, window)  # noqa: E731
+        return self._leave(self._employee(body), render.is_holiday, holiday, window)
 
     def get_absence_detail(self, body: dict[str, Any]) -> Response:
         employee = self._employee(body)
         window = self._window(body, required=True)
         assert window is not None
-        rows = [
-            self.render.absence(r, window)
-            for r in employee.requests
-            if render.visible(r) and render.is_absence(self.company, r) and overlaps(r.start, r.end, window)
-        ]
-        return self._ok(rows)
+        return self._leave(employee, render.is_absence, lambda r: self.render.absence(r, window), window)
 
     def get_other_event_detail(self, body: dict[str, Any]) -> Response:
-        employee = self._employee(body)
         window = self._window(body, required=False)
-        rows = [
-            self.render.other_event(r, window)
-            for r in employee.requests
-            if render.visible(r)
-            and render.is_other_event(self.company, r)
-            and overlaps(r.start, r.end, window)
-        ]
-        return self._ok(rows)
+        event = lambda r: self.render.other_event(r, window)  # noqa: E731
+        return self._leave(self._employee(body), render.is_other_event, event, window)
 
     def get_maternity_paternity(self, body: dict[str, Any]) -> Response:
         employee = self._employee(body)
         start = self._date(body, "ActualStartDate", required=False)
         end = self._date(body, "ActualEndDate", required=False)
         window = None if start is None and end is None else (start or date.min, end or date.max)
-        rows = [
-            self.render.maternity(r)
-            for r in employee.requests
-            if render.visible(r) and render.is_maternity(self.company, r) and overlaps(r.start, r.end, window)
-        ]
-        return self._ok(rows)
+        return self._leave(employee, render.is_maternity, self.render.maternity, window)
 
     def get_salary_detail(self, body: dict[str, Any]) -> Response:
         employee = self._employee(body)
