@@ -398,6 +398,26 @@ def test_employees_take_dates_hours_and_types_from_their_contracts() -> None:
     )
 
 
+def test_without_contracts_employees_have_no_employment_facts_and_days_off_count_whole() -> None:
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", json=page([employee(A)]))
+        for path in ("department", "office"):
+            m.get(f"{BASE}/core/v3/employee-{path}-assignations", json=page([]))
+        m.get(f"{BASE}/core/v3/employee-managers", json=page([]))
+        half = vacation("half", "create", "accepted", ["2024-08-05"])
+        half["daysOff"][0]["seconds"] = 7200
+        m.get(f"{BASE}/schedule/v1/vacation-day-off-requests", json=page([half]))
+        m.get(f"{BASE}/schedule/v1/absence-day-off-requests", json=page([]))
+        config = {**CONFIG, "read_contracts": False}
+        [jordi] = records(run("employees", m, config))
+        [request] = records(run("time_off_requests", m, config))
+        contract_calls = [r for r in m.request_history if r.path.startswith("/contract/")]
+    assert not contract_calls
+    assert jordi["employment_status"] == "ACTIVE" and jordi.get("start_date") is None
+    assert (request["amount"], request["amount_hours"]) == ("1", "2")  # no working day known: a whole day
+
+
 def test_a_partial_day_off_counts_as_its_share_of_the_contracts_working_day() -> None:
     with requests_mock.Mocker() as m:
         mock_company(m)
