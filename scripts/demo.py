@@ -24,13 +24,11 @@ warnings.filterwarnings("ignore")
 
 from hris_sandbox import Company, SandboxServer  # noqa: E402
 from hris_sandbox.providers import create_app  # noqa: E402
+from unified_hris import names  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-CONNECTORS = [
-    ("sage-hr", "source-sage-hr"),
-    ("peoplehr", "source-peoplehr"),
-    ("sesame-hr", "source-sesame-hr"),
-]
+#: (provider, the connector's folder: its DuckDB schema is the folder's name with underscores)
+CONNECTORS = [(provider, f"source-{provider}") for provider in ("sage-hr", "peoplehr", "sesame-hr")]
 #: The demo lifts PeopleHR's 30 calls/minute (the sandbox's faithful default), or it would take 20 minutes;
 #: the sandbox's connector config then raises the connector's own budget to match.
 SANDBOX_OPTIONS = {"peoplehr": {"rate_limit": "0"}}
@@ -58,7 +56,7 @@ def sync_all(employees: int, out: Path) -> Any:
     out.mkdir(parents=True, exist_ok=True)
     db_path = out / "hris.duckdb"
     db_path.unlink(missing_ok=True)
-    plan = [(provider, name, _executable(name)) for provider, name in CONNECTORS]
+    plan = [(provider, name, _executable(names.source_script(provider))) for provider, name in CONNECTORS]
     plan = [(p, n, exe) for p, n, exe in plan if exe is not None]
     if not plan:
         print("No connector is installed yet: running the toy test connector to show the pipeline.")
@@ -71,7 +69,7 @@ def sync_all(employees: int, out: Path) -> Any:
         with SandboxServer(create_app(provider, company, **SANDBOX_OPTIONS.get(provider, {}))) as sandbox:
             config = sandbox.app.connector_config(sandbox.url)
             started = time.monotonic()
-            source = ab.get_source(name, config=config, local_executable=str(exe))
+            source = ab.get_source(exe.name, config=config, local_executable=str(exe))
             source.select_all_streams()
             cache = DuckDBCache(db_path=db_path, schema_name=name.replace("-", "_"))
             result = source.read(cache=cache)
