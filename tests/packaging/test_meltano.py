@@ -119,6 +119,10 @@ def project(wheels: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     }
     created = Project(path, env)
     created.meltano("install")
+    for connector in CONNECTORS:  # singer-sdk's python-backoff and the CDK's backoff share a module
+        python = path / ".meltano/extractors" / connector.tap / "venv/bin/python"
+        check = "import backoff, importlib.metadata as m; assert backoff.__version__ == m.version('backoff')"
+        subprocess.run([str(python), "-c", check], check=True)
     yield created
 
 

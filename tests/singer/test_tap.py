@@ -7,6 +7,7 @@ catalogs of all three. Meltano on top of it: `tests/packaging/test_meltano.py`.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import logging
 import subprocess
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import backoff
 import pytest
 import requests
 from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer
@@ -266,6 +268,11 @@ def test_an_interrupted_read_keeps_nothing_and_the_next_stream_is_read_whole(sag
         "replayed from the second read's spool"
     )
     read.close()
+
+
+def test_the_singer_extra_leaves_the_cdk_the_backoff_it_is_built_for() -> None:
+    """singer-sdk's python-backoff and the CDK's backoff install the same module: it must be the CDK's."""
+    assert backoff.__version__ == importlib.metadata.version("backoff")
 
 
 def test_without_the_singer_extra_the_tap_says_what_to_install() -> None:
