@@ -164,6 +164,14 @@ def test_meltano_runs_everything_then_nothing_then_only_the_change(
     assert not [out for out in project.outputs if secret in out], "the API key leaked into Meltano's output"
 
 
+def test_meltano_gives_the_tap_only_the_settings_that_have_a_value(project: Project) -> None:
+    connector = next(c for c in CONNECTORS if c.provider == "peoplehr")
+    env = settings_env(connector.tap, {"api_key": "a-key-for-this-test-only", "start_date": "2024-01-01"})
+    proc = project.meltano("invoke", "--dump=config", connector.tap, env=env)
+    config = json.loads(proc.stdout)
+    assert config == {"api_key": "a-key-for-this-test-only", "account": "acme", "start_date": "2024-01-01"}
+
+
 def test_meltano_select_reads_only_the_selected_stream_and_fields(project: Project) -> None:
     connector = next(c for c in CONNECTORS if c.provider == "sage-hr")
     project.meltano("select", connector.tap, "employees", "last_name")

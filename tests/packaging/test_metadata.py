@@ -109,3 +109,24 @@ def test_acceptance_config_has_every_section_the_cdk_standard_tests_run_and_no_o
     assert sorted(statuses) == ["failed", "succeed"], (
         "check must pass with the sandbox and fail with a bad config"
     )
+
+
+MELTANO_KINDS = {"string", "integer", "boolean", "object", "array", "options"}
+
+
+@pytest.mark.parametrize("connector", CONNECTORS, ids=IDS)
+def test_meltano_definition_has_a_setting_per_config_field_of_a_kind_meltano_can_pass(
+    connector: Connector,
+) -> None:
+    plugin = yaml.safe_load((ROOT / "metadata/meltano/extractors" / f"{connector.tap}.yml").read_text())
+    spec = manifest_spec(connector)
+    settings = {s["name"]: s for s in plugin["settings"]}
+    assert list(settings) == list(spec["properties"]), "one setting per config field, same names"
+    for name, schema in spec["properties"].items():
+        setting = settings[name]
+        assert setting["kind"] in MELTANO_KINDS, f"{name}: kind {setting['kind']}"  # never `decimal`
+        assert setting.get("sensitive", False) == schema.get("airbyte_secret", False), name
+        if "enum" in schema:
+            assert [o["value"] for o in setting["options"]] == schema["enum"]
+    assert plugin["settings_group_validation"] == [spec["required"]]
+    assert set(plugin["capabilities"]) >= {"catalog", "discover", "state"}
