@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import BIN, SandboxProcess
+from unified_hris import names
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,8 +50,8 @@ class Target:
         return {**sandbox.connector_config, **self.config_overrides}
 
 
-def _script(name: str) -> list[str]:
-    return [str(BIN / name)]
+def _script(provider: str) -> list[str]:
+    return [str(BIN / names.source_script(provider))]
 
 
 def _sage(config: Mapping[str, Any]) -> dict[str, str]:
@@ -70,11 +71,11 @@ _PEOPLEHR_QUERIES = {
 }
 
 _SAGE_NO_CUSTOM = {"include_custom_fields": False}
-_sage_target = partial(Target, provider="sage-hr", command=_script("source-sage-hr"), floor_headers=_sage)
+_sage_target = partial(Target, provider="sage-hr", command=_script("sage-hr"), floor_headers=_sage)
 _sesame_target = partial(
     Target,
     provider="sesame-hr",
-    command=_script("source-sesame-hr"),
+    command=_script("sesame-hr"),
     floor_headers=_bearer,
     options={"rate_limit": "0"},
     config_overrides=_SESAME,
@@ -82,7 +83,7 @@ _sesame_target = partial(
 _peoplehr_target = partial(
     Target,
     provider="peoplehr",
-    command=_script("source-peoplehr"),
+    command=_script("peoplehr"),
     sizes=[1000],
     floor_headers=lambda config: {},
     options={"rate_limit": "0"},

@@ -33,12 +33,10 @@ from equivalence.questions import (  # noqa: E402
 )
 from equivalence.warehouse import load  # noqa: E402
 from hris_sandbox import Company  # noqa: E402
+from unified_hris import names  # noqa: E402
 
-CONNECTORS = [
-    ("sage-hr", "source-sage-hr"),
-    ("peoplehr", "source-peoplehr"),
-    ("sesame-hr", "source-sesame-hr"),
-]
+#: (provider, the connector's folder: its DuckDB schema is the folder's name with underscores)
+CONNECTORS = [(provider, f"source-{provider}") for provider in ("sage-hr", "peoplehr", "sesame-hr")]
 #: The demo lifts PeopleHR's 30 calls/minute (the sandbox's faithful default), or it would take 20 minutes;
 #: the sandbox's connector config then raises the connector's own budget to match.
 SANDBOX_OPTIONS = {"peoplehr": {"rate_limit": "0"}}
@@ -68,7 +66,7 @@ def sync_all(employees: int, out: Path) -> Any:
     out.mkdir(parents=True, exist_ok=True)
     db_path = out / "hris.duckdb"
     db_path.unlink(missing_ok=True)
-    plan = [(provider, name, _executable(name)) for provider, name in CONNECTORS]
+    plan = [(provider, name, _executable(names.source_script(provider))) for provider, name in CONNECTORS]
     plan = [(p, n, exe) for p, n, exe in plan if exe is not None]
     if not plan:
         print("No connector is installed yet: running the toy test connector to show the pipeline.")

@@ -111,11 +111,11 @@ version_of() { # connector dir -> version in its pyproject.toml
 }
 
 cmd_wheelhouse() {
-    [ -n "$(ls dist/airbyte_source_*.whl 2>/dev/null)" ] || { log "no wheels in dist/: run make wheels"; exit 1; }
+    [ -n "$(ls dist/unified_hris_source_*.whl 2>/dev/null)" ] || { log "no wheels in dist/: run make wheels"; exit 1; }
     log "wheelhouse (connector wheels and every dependency) in build/wheelhouse"
     rm -rf build/wheelhouse
     "$PYTHON" -m pip wheel --quiet --disable-pip-version-check -w build/wheelhouse --find-links dist \
-        dist/airbyte_source_*.whl
+        dist/unified_hris_source_*.whl
 }
 
 cmd_build() {

@@ -3,7 +3,7 @@
 A connector plugs in by subclassing `ConformanceSuite` in a test module::
 
     class TestSageHRConformance(ConformanceSuite):
-        command = ["source-sage-hr"]
+        command = [source_script("sage-hr")]
         provider = "sage-hr"
 
         def connector_config(self, sandbox):

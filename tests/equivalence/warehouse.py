@@ -59,7 +59,7 @@ def load(
         with SandboxServer(app) as sandbox:
             config = {**app.connector_config(sandbox.url), "start_date": common_start(company)}
             started = time.monotonic()
-            source = ab.get_source(name, config=config, local_executable=str(executable))
+            source = ab.get_source(Path(executable).name, config=config, local_executable=str(executable))
             source.select_all_streams()
             cache = DuckDBCache(db_path=db_path, schema_name=name.replace("-", "_"))
             result = source.read(cache=cache)

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from hris_sandbox import Company, SandboxServer
 from hris_sandbox.providers import create_app
+from unified_hris import names
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -54,8 +55,13 @@ class Connector:
 
     @property
     def executable(self) -> Path:
-        """The console script installed (editable) in the development venv."""
-        return BIN / self.name
+        """The Airbyte console script installed (editable) in the development venv."""
+        return BIN / names.source_script(self.provider)
+
+    @property
+    def tap(self) -> str:
+        """The Singer tap: console script and Meltano extractor name."""
+        return names.tap_script(self.provider)
 
 
 CONNECTORS = [Connector(p) for p in sorted((ROOT / "connectors").glob("source-*")) if p.is_dir()]

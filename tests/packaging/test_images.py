@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 from conformance.runner import ConnectorRunner, RunResult, configured_catalog
 from distribution import CONNECTORS, IDS, ROOT, Connector, sandbox_for
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 pytestmark = pytest.mark.slow
 ENV = {
@@ -68,6 +71,26 @@ def test_image_runs_every_verb_like_the_native_connector(images: None, connector
     config_of_image = json.loads(labels.stdout)
     assert config_of_image["Labels"]["io.airbyte.version"] == connector.version
     assert config_of_image["User"] == "airbyte"
+    python = subprocess.run(
+        [
+            "podman",
+            "run",
+            "--rm",
+            "--network=none",
+            "--entrypoint",
+            "/opt/venv/bin/python",
+            connector.image,
+            "-c",
+            "import sys; print('%d.%d' % sys.version_info[:2])",
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=True,
+    ).stdout.strip()
+    tested = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert python == tested, f"the image runs Python {python}, the tests {tested}"
+    assert Version(python) in SpecifierSet(connector.project["requires-python"])
     assert f"AIRBYTE_ENTRYPOINT={' '.join(config_of_image['Entrypoint'])}" in config_of_image["Env"]
 
     assert image.run("spec").raise_on_failure().spec() == native.run("spec").raise_on_failure().spec()

@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 from airbyte_cdk.models.connector_metadata import ConnectorLanguage, MetadataFile
+from airbyte_cdk.test.models.scenario import SCENARIO_SECTIONS
 from distribution import CONNECTORS, IDS, ROOT, Connector
 
 AIRBYTE_BASE = re.compile(r"^docker\.io/airbyte/python-connector-base:\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$")
@@ -42,7 +43,6 @@ def test_metadata_validates_against_the_cdk_model_and_the_registry_fields(connec
     assert data["releaseStage"] in {"alpha", "beta", "generally_available"}
     assert urlparse(data["documentationUrl"]).scheme == "https"
     assert data["remoteRegistries"]["pypi"] == {"enabled": True, "packageName": connector.distribution}
-    assert connector.distribution == f"airbyte-{connector.name}"
     assert data["license"] == connector.project["license"]
 
 
@@ -98,35 +98,35 @@ def test_airbyte_custom_definition_names_the_image(connector: Connector) -> None
     assert definition["documentationUrl"] == data["documentationUrl"]
 
 
-def meltano_extractors() -> dict[str, dict]:
-    plugins = yaml.safe_load((ROOT / "metadata/meltano/hris.meltano.yml").read_text())["plugins"]
-    return {p["name"]: p for p in plugins["extractors"]}
+@pytest.mark.parametrize("connector", CONNECTORS, ids=IDS)
+def test_acceptance_config_has_every_section_the_cdk_standard_tests_run_and_no_other(
+    connector: Connector,
+) -> None:
+    """An `incremental` section would look like a test while the standard tests never collect it."""
+    config = yaml.safe_load((connector.path / "acceptance-test-config.yml").read_text())
+    assert list(config["acceptance_tests"]) == list(SCENARIO_SECTIONS)
+    statuses = [t.get("status") for t in config["acceptance_tests"]["connection"]["tests"]]
+    assert sorted(statuses) == ["failed", "succeed"], (
+        "check must pass with the sandbox and fail with a bad config"
+    )
+
+
+MELTANO_KINDS = {"string", "integer", "boolean", "object", "array", "options"}
 
 
 @pytest.mark.parametrize("connector", CONNECTORS, ids=IDS)
-def test_meltano_plugin_declares_every_config_field_and_hides_secrets(connector: Connector) -> None:
-    plugin = meltano_extractors()[f"tap-{connector.provider}"]
-    assert plugin["inherit_from"] == "tap-airbyte"
+def test_meltano_definition_has_a_setting_per_config_field_of_a_kind_meltano_can_pass(
+    connector: Connector,
+) -> None:
+    plugin = yaml.safe_load((ROOT / "metadata/meltano/extractors" / f"{connector.tap}.yml").read_text())
     spec = manifest_spec(connector)
-    settings = {s["name"].removeprefix("airbyte_config."): s for s in plugin["settings"]}
-    assert set(settings) == set(spec["properties"])
+    settings = {s["name"]: s for s in plugin["settings"]}
+    assert list(settings) == list(spec["properties"]), "one setting per config field, same names"
     for name, schema in spec["properties"].items():
-        assert settings[name].get("sensitive", False) == schema.get("airbyte_secret", False), name
-
-
-@pytest.mark.parametrize("mode", ["native", "docker"])
-def test_meltano_examples_configure_every_connector_with_its_required_fields(mode: str) -> None:
-    project = yaml.safe_load((ROOT / f"metadata/meltano/{mode}/meltano.yml").read_text())
-    assert project["send_anonymous_usage_stats"] is False
-    included = [(ROOT / f"metadata/meltano/{mode}" / p).resolve() for p in project["include_paths"]]
-    assert included == [ROOT / "metadata/meltano/hris.meltano.yml"]
-    configs = {p["name"]: p["config"] for p in project["environments"][0]["config"]["plugins"]["extractors"]}
-    assert set(configs) == {f"tap-{c.provider}" for c in CONNECTORS}
-    for connector in CONNECTORS:
-        config = configs[f"tap-{connector.provider}"]
-        assert config.get("force_native", False) is (mode == "native")
-        spec = manifest_spec(connector)
-        secrets = {k for k, v in spec["properties"].items() if v.get("airbyte_secret")}
-        given = set(config["airbyte_config"])
-        assert given <= set(spec["properties"]) and not given & secrets, "secrets belong in the environment"
-        assert set(spec["required"]) - secrets <= given
+        setting = settings[name]
+        assert setting["kind"] in MELTANO_KINDS, f"{name}: kind {setting['kind']}"  # never `decimal`
+        assert setting.get("sensitive", False) == schema.get("airbyte_secret", False), name
+        if "enum" in schema:
+            assert [o["value"] for o in setting["options"]] == schema["enum"]
+    assert plugin["settings_group_validation"] == [spec["required"]]
+    assert set(plugin["capabilities"]) >= {"catalog", "discover", "state"}

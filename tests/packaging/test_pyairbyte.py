@@ -41,7 +41,8 @@ def test_pyairbyte_reads_into_duckdb_then_reads_only_changes(connector: Connecto
         native = runner.read(config).raise_on_failure()
         expected = native.record_counts()
 
-        source = ab.get_source(connector.name, config=config, local_executable=str(connector.executable))
+        executable = str(connector.executable)
+        source = ab.get_source(connector.distribution, config=config, local_executable=executable)
         source.select_all_streams()
         cache = DuckDBCache(db_path=tmp_path / "hris.duckdb", schema_name=connector.name.replace("-", "_"))
         first = source.read(cache=cache)

@@ -13,14 +13,17 @@ import pytest
 from conformance.runner import ConnectorRunner
 from hris_sandbox import Company, SandboxServer
 from hris_sandbox.providers import create_app
+from installed import source_script
 
 BIN = str(Path(sys.executable).parent)
 AS_OF = date.today()  # the connector reads 'today' from the clock too
 
 
 def runner() -> ConnectorRunner:
-    """The installed ``source-peoplehr`` script (the venv's bin first on PATH)."""
-    return ConnectorRunner(["source-peoplehr"], env={"PATH": BIN + os.pathsep + os.environ.get("PATH", "")})
+    """The installed console script (the venv's bin first on PATH)."""
+    return ConnectorRunner(
+        [source_script("peoplehr")], env={"PATH": BIN + os.pathsep + os.environ.get("PATH", "")}
+    )
 
 
 def serve(employees: int = 40, seed: int = 11, **options: object) -> SandboxServer:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from conformance.kit import ConformanceSuite, ExpectedChange
 from hris_sandbox import Company, SandboxServer
+from installed import source_script
 
 from .conftest import BIN
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 
 class TestPeopleHRConformance(ConformanceSuite):
-    command = ["source-peoplehr"]
+    command = [source_script("peoplehr")]
     provider = "peoplehr"
     env = {"PATH": BIN + os.pathsep + os.environ.get("PATH", "")}
     _company: Company

@@ -3,22 +3,20 @@ scripts against their sandboxes. Every run made through `Env.run` is scanned for
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from conformance.runner import ConnectorRunner, RunResult, configured_catalog
 from hris_sandbox import Company, SandboxServer
 from hris_sandbox.providers import create_app
+from installed import source_script
 
 #: The only key the sandboxes accept in these tests; nothing a connector writes may contain it.
 SENTINEL = "SENTINEL-k3y-5e3c1b7a9d2f4e68"
 AS_OF = date.today()  # PeopleHR and Sesame read 'today' from the clock
-BIN = Path(sys.executable).parent
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,7 +32,7 @@ class Connector:
 
     @property
     def command(self) -> list[str]:
-        return [str(BIN / f"source-{self.name}")]
+        return [source_script(self.name)]
 
     def __str__(self) -> str:
         return self.name

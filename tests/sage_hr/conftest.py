@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hris_sandbox import Company, SandboxServer
 from hris_sandbox.providers import create_app
+from installed import source_script
 
-#: The installed console script, next to this interpreter (so the tests need no activated venv).
-CONNECTOR = str(Path(sys.executable).with_name("source-sage-hr"))
+CONNECTOR = source_script("sage-hr")
 AS_OF = date(2026, 3, 18)
 
 

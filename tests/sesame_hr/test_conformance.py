@@ -1,4 +1,4 @@
-"""The conformance kit against the Sesame sandbox, through the real ``source-sesame-hr`` entrypoint.
+"""The conformance kit against the Sesame sandbox, through the connector's real console script.
 
 Besides the kit's edit, deletion and new request, the journey cancels a granted vacation (a new
 ``type: delete`` request arrives as OTHER, the act of giving days back, and the granted request, whose
