@@ -235,14 +235,14 @@ def test_state_packs_each_scope_into_one_string_and_ids_with_separators_round_tr
     emitted, _, state = sync(None, {"": [(rid, {"n": i}) for i, rid in enumerate(awkward)]})
     assert ids(emitted) == sorted(awkward)
     body = state["change_detection"]
-    assert body["v"] == 2 and all(isinstance(packed, str) for packed in body["scopes"].values())
+    assert body["v"] == 3 and all(isinstance(packed, str) for packed in body["scopes"].values())
     assert sorted(fingerprints(state)[""]) == sorted(awkward)
     emitted, dead, state = sync(state, {"": [(rid, {"n": i}) for i, rid in enumerate(awkward[:-2])]})
     assert emitted == [] and ids(dead) == ["%2C", "x:y"]
     assert dead[0]["id"] == "toy_hr:t:employee:%2C"
 
 
-def test_version_1_state_is_read_and_rewritten_as_version_2():
+def test_version_1_state_is_read_and_rewritten_as_version_3():
     listing = {"e1": [("c1", {"v": 1}), ("c2", {"v": 1})], "e2": [("c3", {"v": 1})]}
     _, _, state = sync(None, listing, router=FakeRouter(["e1", "e2"]))
     v1 = {
@@ -257,7 +257,7 @@ def test_version_1_state_is_read_and_rewritten_as_version_2():
     changed = {"e1": [("c1", {"v": 1})], "e2": [("c3", {"v": 2})]}
     emitted, dead, state2 = sync(v1, changed, router=FakeRouter(["e1", "e2"]))
     assert ids(emitted) == ["c3"] and ids(dead) == ["c2"]
-    assert state2["change_detection"]["v"] == 2
+    assert state2["change_detection"]["v"] == 3
     assert {rid for entries in fingerprints(state2).values() for rid in entries} == {"c1", "c3"}
 
 
