@@ -52,7 +52,6 @@ fingerprint, and one entry per id seen in this sync (hashes, not strings).
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from array import array
@@ -77,6 +76,7 @@ from airbyte_cdk.sources.streams.concurrent.cursor import Cursor, CursorField
 from airbyte_cdk.sources.streams.concurrent.partitions.partition import Partition
 from airbyte_cdk.sources.types import Record, StreamSlice
 
+from unified_hris.components import environment
 from unified_hris.components.deletion_guard import DeletionGuard
 from unified_hris.components.skips import MARKER
 from unified_hris.conventions import (
@@ -106,10 +106,7 @@ CHECKPOINT_ENV = "UNIFIED_HRIS_CHECKPOINT_SECONDS"
 
 def checkpoint_seconds() -> float:
     """`CHECKPOINT_SECONDS`, or the non-negative number of seconds in the `CHECKPOINT_ENV` variable."""
-    try:
-        return max(0.0, float(os.environ[CHECKPOINT_ENV]))
-    except (KeyError, ValueError):
-        return CHECKPOINT_SECONDS
+    return environment.seconds(CHECKPOINT_ENV, CHECKPOINT_SECONDS)
 
 
 class DateWindows:

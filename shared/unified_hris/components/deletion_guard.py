@@ -31,8 +31,8 @@ def percent_problem(value: Any) -> str | None:
     """Why `value` cannot be `FIELD`, or None."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-        return f"use a number from 0 to 100 (100 turns the guard off); got {value!r}."
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        return f"use a whole number from 0 to 100 (100 turns the guard off); got {value!r}."
     return None
 
 

@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -35,6 +34,8 @@ from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from unified_hris.components import environment
+
 RETRY_BUDGET_SECONDS = 300.0
 BUDGET_ENV = "UNIFIED_HRIS_RETRY_BUDGET_SECONDS"
 MAX_SECONDS_PER_REQUEST = 300
@@ -43,10 +44,7 @@ TRANSIENT_CLIENT_ERRORS = frozenset({408, 425, 429})
 
 
 def retry_budget_seconds() -> float:
-    try:
-        return max(0.0, float(os.environ[BUDGET_ENV]))
-    except (KeyError, ValueError):
-        return RETRY_BUDGET_SECONDS
+    return environment.seconds(BUDGET_ENV, RETRY_BUDGET_SECONDS)
 
 
 class RetryBudget:

@@ -416,6 +416,7 @@ class UnifiedDeclarativeSource(YamlDeclarativeSource):
         """`validate`, then `probe`; an API host that cannot be reached fails as the config error it is."""
         self.validate(config)
         retries.BUDGET.reset()
+        transport.new_sync()
         status = self.probe(logger, config)
         unreachable = transport.unreachable_error()
         if status.status == Status.FAILED and unreachable is not None:
@@ -439,6 +440,7 @@ class UnifiedDeclarativeSource(YamlDeclarativeSource):
     ) -> Iterator[AirbyteMessage]:
         self.validate(config)
         retries.BUDGET.reset()
+        transport.new_sync()
         yield from super().read(logger, config, catalog, state)
 
 

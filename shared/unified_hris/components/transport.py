@@ -144,8 +144,15 @@ def _why_unreachable(error: requests.exceptions.ConnectionError) -> str | None:
     return None
 
 
+def new_sync() -> None:
+    """A sync (a `check` or a `read`) starts: no host has answered it yet, none was found unreachable."""
+    with _guard:
+        _reached.clear()
+        _unreachable.clear()
+
+
 def unreachable_error() -> AirbyteTracedException | None:
-    """The first unreachable-host error of this process (for `check` to report as the config error)."""
+    """The first unreachable-host error of this sync (for `check` to report as the config error)."""
     with _guard:
         return _unreachable[0] if _unreachable else None
 
