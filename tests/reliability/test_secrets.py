@@ -99,7 +99,7 @@ def echoing(connector: Connector) -> list[Fault]:
             )
         ]
     body = {"error_code": "unauthorized", "errors": [said]} if connector is SAGE else {"error": said}
-    return [Fault("status", path=connector.list_path, status=401, times=-1, body=body)]
+    return [Fault("status", path=".*", status=401, times=-1, body=body)]
 
 
 def test_an_odd_key_is_stripped_used_and_never_written(odd: OddKey) -> None:

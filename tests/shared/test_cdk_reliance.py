@@ -10,7 +10,11 @@ one fails here until the reliance is checked again.
 - `AirbyteEntrypoint.set_up_secret_filter` is what check, discover and read call with the config:
   `source._Entrypoint` overrides it to mask every form of the secrets.
 - `ConcurrentDeclarativeSource.configure` hands the entrypoint the config the source was built with:
-  the secrets `UnifiedDeclarativeSource` stripped are the ones the filter knows and the streams use.
+  the secrets `UnifiedDeclarativeSource` stripped are the ones the filter knows and the streams use;
+  `DefaultConnectorMixin.configure` writes it to the temporary folder through `write_config`, which
+  `UnifiedDeclarativeSource` makes write nothing (a killed sync would leave the secrets on disk).
+- `SimpleRetriever._parse_response` (private) never gives an error response to the record selector:
+  `skips.SkippingRetriever` overrides it to pass a skip marker instead.
 - `RecordSelector.filter_and_transform` transforms before the client-side filter (the cursor) when
   the stream is client-side incremental: a skip marker passes the transformation and stops at the
   cursor (`skips`).
@@ -18,12 +22,14 @@ one fails here until the reliance is checked again.
   session of it: `list_cache` gives the backend one filter that asks the sending session's own.
 """
 
+from airbyte_cdk.connector import DefaultConnectorMixin
 from airbyte_cdk.entrypoint import AirbyteEntrypoint
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 from airbyte_cdk.sources.declarative.extractors.record_selector import RecordSelector
 from airbyte_cdk.sources.declarative.requesters.error_handlers.default_error_handler import (
     DefaultErrorHandler,
 )
+from airbyte_cdk.sources.declarative.retrievers.simple_retriever import SimpleRetriever
 from airbyte_cdk.sources.streams.http.http_client import HttpClient
 from pinning import source_digest
 from requests_cache import CachedSession
@@ -36,6 +42,8 @@ PINNED = {
     ConcurrentDeclarativeSource.configure: "5b08fc760e29d60c0d8a9dc360d37757fe80e3be6fbe04c3ee2e8444e4140b90",
     RecordSelector.filter_and_transform: "a2330dd2b29c71cc23f6ef6eb0fe1f0c180d0886c838b5ec481abd7879402e7a",
     CachedSession.settings.fget: "9c8294a62ac56b39ed0df58e9c037d1ac5f5d86299b616b6cd63e95d5c02fb90",
+    DefaultConnectorMixin.configure: "aa1382afb5f4f74bb88548b4329a76df245c35495da5ced5083c8485f75cbb84",
+    SimpleRetriever._parse_response: "c65b12825b8c7361d17829bc7cab7984e50213370968a9dcf93d6bb755943602",
 }
 
 

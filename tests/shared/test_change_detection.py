@@ -86,6 +86,7 @@ def sync(
                 record = marker(rid, fields, stream_slice) or rec(rid, stream_slice, **fields)
                 if cursor.should_be_synced(record):
                     emitted.append(record.data)
+                    cursor.observe(record)  # as the CDK does once the record is queued
             if key in fail:
                 continue  # a failed partition is never closed
             cursor.close_partition(FakePartition(stream_slice))
@@ -179,7 +180,10 @@ def test_a_sync_shorter_than_the_checkpoint_interval_emits_one_state():
     repo = InMemoryMessageRepository()
     cursor = ChangeDetectionCursor("s", repo, None, partition_router=FakeRouter(["e1", "e2", "e3"]))
     for stream_slice in cursor.stream_slices():
-        assert cursor.should_be_synced(rec(f"c{stream_slice.partition['employee_id']}", stream_slice))
+        record = rec(f"c{stream_slice.partition['employee_id']}", stream_slice)
+        assert cursor.should_be_synced(record)
+        cursor.observe(record)
+        cursor.observe(record)
         cursor.close_partition(FakePartition(stream_slice))
     cursor.ensure_at_least_one_state_emitted()
     states = [m.state.stream.stream_state.__dict__ for m in repo.consume_queue() if m.type == Type.STATE]
@@ -199,7 +203,9 @@ def test_interrupted_sync_resumes_without_losing_changes():
     repo = InMemoryMessageRepository()
     cursor = ChangeDetectionCursor("s", repo, state, partition_router=router)
     first = next(iter(cursor.stream_slices()))
-    assert cursor.should_be_synced(rec("ce1", first, v=2))
+    record = rec("ce1", first, v=2)
+    assert cursor.should_be_synced(record)
+    cursor.observe(record)
     cursor.close_partition(FakePartition(first))
     checkpoint = [m for m in repo.consume_queue() if m.type == Type.STATE][
         -1
@@ -310,6 +316,7 @@ def test_checkpoint_of_a_read_scope_keeps_the_ids_it_no_longer_lists_until_the_s
     first = next(iter(cursor.stream_slices()))
     for record in (rec("a", first, v=2), rec("c", first)):
         assert cursor.should_be_synced(record)
+        cursor.observe(record)
     cursor.close_partition(FakePartition(first))  # e2 never completes: the process dies
     checkpoint = [m for m in repo.consume_queue() if m.type == Type.STATE][
         -1
@@ -559,3 +566,27 @@ def test_one_faulty_answer_then_a_clean_sync_never_leaves_a_present_record_delet
         for rid, f in rows
     }
     assert {i for i in present if i not in view or view[i]["is_deleted"]} == set(), (fault, target, item)
+
+
+@pytest.mark.usefixtures("checkpoint_per_slice")
+def test_a_checkpoint_never_holds_a_record_not_yet_queued_for_output():
+    """Two slices list the same record (a request spanning two windows): the first passes it to the
+    CDK, the second closes and checkpoints before the CDK queued it. A kill then must not lose it."""
+    router = FakeRouter(["e1", "e2"])
+    repo = InMemoryMessageRepository()
+    cursor = ChangeDetectionCursor("s", repo, None, partition_router=router)
+    e1, e2 = list(cursor.stream_slices())
+    in_flight = rec("r", e1)
+    assert cursor.should_be_synced(in_flight)  # not observed: not on the output queue yet
+    assert not cursor.should_be_synced(rec("r", e2))
+    cursor.close_partition(FakePartition(e2))
+    checkpoint = [m for m in repo.consume_queue() if m.type == Type.STATE][
+        -1
+    ].state.stream.stream_state.__dict__
+    assert not any("r" in entries for entries in fingerprints(checkpoint).values())
+    emitted, _, _ = sync(checkpoint, {"e1": [("r", {})], "e2": [("r", {})]}, router=router)
+    assert ids(emitted) == ["r"], "the resumed sync sends the record the killed one never wrote"
+    cursor.observe(in_flight)
+    cursor.close_partition(FakePartition(e1))
+    final = [m for m in repo.consume_queue() if m.type == Type.STATE][-1].state.stream.stream_state.__dict__
+    assert sorted(fingerprints(final)['{"employee_id":"e2"}']) == ["r"]

@@ -366,6 +366,9 @@ class ChangeDetectionCursor(Cursor):
         # hash(erid) -> hash of the entry last emitted in this sync (None when seen but not emitted):
         # de-duplication within the sync, and the ids a complete listing still has
         self._seen: dict[int, int | None] = {}
+        # hash of each entry whose record `should_be_synced` passed and the CDK has not queued yet
+        # (`observe`): a checkpoint leaves them out, or a kill between the two would lose the record
+        self._in_flight: dict[int, int] = {}
         self._pending: dict[str, _PendingScope] = {}  # scope -> entries of the slice being read
         self._committed: dict[str, str] = {}  # scope -> packed entries of the scopes read (see _partial)
         self._partial: set[str] = set()  # committed scopes whose listing was skipped: no deletions
@@ -454,10 +457,22 @@ class ChangeDetectionCursor(Cursor):
                 self._seen.setdefault(key, None)
                 return False
             self._seen[key] = entry_hash
+            self._in_flight[entry_hash] = self._in_flight.get(entry_hash, 0) + 1
             return True
 
     def observe(self, record: Record) -> None:
-        """Nothing to do: the decision and the fingerprint were taken in `should_be_synced`."""
+        """The record is on the CDK's output queue (it calls this right after): its entry may be
+        checkpointed now. (The decision and the fingerprint were taken in `should_be_synced`.)"""
+        data = record.data
+        if MARKER in data:
+            return
+        entry_hash = hash(f"{_escape(str(data['remote_id']))}:{str(data['record_hash'])[:HASH_CHARS]}")
+        with self._lock:
+            left = self._in_flight.get(entry_hash, 0) - 1
+            if left > 0:
+                self._in_flight[entry_hash] = left
+            else:
+                self._in_flight.pop(entry_hash, None)
 
     def close_partition(self, partition: Partition) -> None:
         stream_slice = partition.to_slice() or StreamSlice(partition={}, cursor_slice={})
@@ -652,6 +667,8 @@ class ChangeDetectionCursor(Cursor):
         scopes = dict(self._old)
         if not self._finalized:
             for scope, entries in self._committed.items():
+                if self._in_flight:  # a duplicate of a record another slice has not queued yet
+                    entries = _SEP.join(e for e in _entries(entries) if hash(e) not in self._in_flight)
                 # old and new together until the sync completes (an old id may still be a deletion)
                 scopes[scope] = _merged(scopes[scope], entries) if scope in scopes else entries
         body: dict[str, Any] = {"v": STATE_VERSION, "prefix": self._prefix}

@@ -5,8 +5,9 @@ find the path, so for pages of hundreds of records it cost more CPU than the rec
 normalisation. ``KeyPathExtractor`` takes the same ``field_path`` and follows the keys directly.
 
 With ``skip_partition_on_error: true`` (per-employee calls whose 404 the error handler ignores), an
-error response yields a `skips.skipped_partition` marker instead of nothing: the partition was not
-read, so the change detection keeps what it knew of it rather than reporting it deleted.
+error response becomes a `skips.skipped_partition` marker instead of nothing (`skips.SkippingRetriever`
+reads the flag): the partition was not read, so the change detection keeps what it knew of it rather
+than reporting it deleted.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from typing import Any
 import requests
 from airbyte_cdk.sources.declarative.extractors.dpath_extractor import DpathExtractor
 
-from unified_hris.components.skips import skipped_partition
-
 
 @dataclass
 class KeyPathExtractor(DpathExtractor):
@@ -27,12 +26,9 @@ class KeyPathExtractor(DpathExtractor):
     field_path: [data]}``: records at that path (a list, or one object); nothing when it is absent.
     Paths with ``*`` are left to ``DpathExtractor``."""
 
-    skip_partition_on_error: bool = False
+    skip_partition_on_error: bool = False  # read by `skips.SkippingRetriever`
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
-        if self.skip_partition_on_error and response.status_code >= 400:
-            yield skipped_partition(f"HTTP {response.status_code}")
-            return
         path = [str(part.eval(self.config)) for part in self._field_path]
         if "*" in path or self.record_expander:
             yield from super().extract_records(response)

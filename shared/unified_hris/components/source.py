@@ -80,6 +80,7 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.declarative.parsers import model_to_component_factory as factory_module
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.declarative.partition_routers import SinglePartitionRouter
+from airbyte_cdk.sources.declarative.retrievers.simple_retriever import SimpleRetriever
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
 from airbyte_cdk.sources.types import Config
@@ -95,6 +96,7 @@ from unified_hris.components.change_detection import ChangeDetectionCursor, Date
 from unified_hris.components.decoders import ParsedBodyDecoder, ParsedBodyResponseFilter
 from unified_hris.components.selector import PassThroughRecordSelector, normalises_nothing
 from unified_hris.components.sessions import remember_environment_settings
+from unified_hris.components.skips import SkippingRetriever
 from unified_hris.components.transformation import UnifiedRecord
 from unified_hris.conventions import raise_clock_floor
 from unified_hris.security import install_redirect_guard
@@ -224,14 +226,19 @@ class UnifiedComponentFactory(ModelToComponentFactory):
         return built
 
     def create_simple_retriever(self, model: SimpleRetrieverModel, config: Config, **kwargs: Any) -> Any:
-        """A retriever without a decoder of its own reads JSON with `ParsedBodyDecoder` (one parse per page)."""
+        """A retriever without a decoder of its own reads JSON with `ParsedBodyDecoder` (one parse per
+        page); one whose extractor sets ``skip_partition_on_error`` is a `SkippingRetriever`."""
         if model.decoder is None:
             decoder = CustomDecoderModel(
                 type="CustomDecoder",
                 class_name=f"{ParsedBodyDecoder.__module__}.{ParsedBodyDecoder.__name__}",
             )
             model = model.copy(update={"decoder": decoder})
-        return super().create_simple_retriever(model, config, **kwargs)
+        built = super().create_simple_retriever(model, config, **kwargs)
+        extractor = getattr(getattr(built, "record_selector", None), "extractor", None)
+        if type(built) is SimpleRetriever and getattr(extractor, "skip_partition_on_error", False):
+            built.__class__ = SkippingRetriever
+        return built
 
     def create_http_response_filter(
         self, model: HttpResponseFilterModel, config: Config, **kwargs: Any
@@ -382,6 +389,11 @@ class UnifiedDeclarativeSource(YamlDeclarativeSource):
         self._constructor.host_hint = self.host_hint(config if isinstance(config, Mapping) else {})
         install_redirect_guard()
         interpolation.install()
+
+    @staticmethod
+    def write_config(config: Mapping[str, Any], config_path: str) -> None:
+        """Not written: the CDK's `configure` copies the config, secrets and all, into the sync's
+        temporary folder, which nothing reads and a killed sync would leave on disk."""
 
     def host_hint(self, config: Mapping[str, Any]) -> transport.HostHint:
         """The config field that decides the API host, and what to enter there (named when the host
