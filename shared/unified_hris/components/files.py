@@ -158,7 +158,7 @@ def _kind(value: Any) -> str:
     )
 
 
-def read_inputs(source_class: Any, args: list[str]) -> Inputs:
+def read_inputs(args: list[str]) -> Inputs:
     """The parsed files the command line names (a `FileProblem` for the first that cannot be used)."""
     parsed = AirbyteEntrypoint.parse_args(args)
     config_path = getattr(parsed, "config", None)

@@ -475,7 +475,7 @@ def run(source_class: type[UnifiedDeclarativeSource], args: list[str] | None = N
     args = sys.argv[1:] if args is None else args
     security.mask_stderr()
     try:
-        inputs = files.read_inputs(source_class, args)
+        inputs = files.read_inputs(args)
     except files.FileProblem as problem:
         with PRINT_BUFFER:
             _write_message(problem.as_message())
