@@ -4,6 +4,8 @@ Kinds:
 - ``status``: reply `status` (e.g. 500/502/503) with `body`, optionally `retry_after`;
 - ``rate_limit``: 429 with ``Retry-After`` (seconds such as ``"1"`` or an HTTP date);
 - ``slow``: serve the real response after `delay` seconds (longer than the client's read timeout);
+- ``trickle``: send the real headers at once, then the body one byte every `delay` seconds (each wait
+  shorter than a read timeout, the whole far longer);
 - ``reset``: drop the connection without a response (TCP RST);
 - ``truncate``: send the real headers and half of the real body, then close;
 - ``malformed``: HTTP 200 with a JSON body cut short;
@@ -11,8 +13,9 @@ Kinds:
 - ``body``: HTTP `status` (default 200) with a provider-specific `body` (e.g. PeopleHR ``isError``);
 - ``redirect``: `status` 302/307/308 to `location` (for credential-forwarding tests).
 
-A fault matches requests whose path matches the `path` regex (and `method`, if set), skips the first
-`after` matches, then hits `times` requests (``-1``: forever).
+A fault matches requests whose path matches the `path` regex (and `method`, and `body_match`, a
+regex searched in the request body, if set: PeopleHR's per-employee calls differ only there), skips
+the first `after` matches, then hits `times` requests (``-1``: forever).
 """
 
 from __future__ import annotations
@@ -26,8 +29,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from hris_sandbox.server import Request, Response
 
-KINDS = {"status", "rate_limit", "slow", "reset", "truncate", "malformed", "html", "body", "redirect"}
-_PASS_THROUGH = {"slow", "truncate"}  # these need the real response
+KINDS = {
+    "status",
+    "rate_limit",
+    "slow",
+    "trickle",
+    "reset",
+    "truncate",
+    "malformed",
+    "html",
+    "body",
+    "redirect",
+}
+_PASS_THROUGH = {"slow", "trickle", "truncate"}  # these need the real response
 
 
 @dataclass
@@ -42,6 +56,7 @@ class Fault:
     delay: float = 0.0
     body: Any = None
     location: str | None = None
+    body_match: str | None = None
     _seen: int = field(default=0, repr=False)
     _hits: int = field(default=0, repr=False)
 
@@ -51,13 +66,19 @@ class Fault:
         if not self.status:
             self.status = {"status": 503, "rate_limit": 429, "redirect": 307}.get(self.kind, 200)
         self._regex = re.compile(self.path)
+        self._body_regex = re.compile(self.body_match) if self.body_match else None
 
     def replaces_response(self) -> bool:
         return self.kind not in _PASS_THROUGH
 
     def matches(self, request: Request) -> bool:
-        return bool(self._regex.search(request.path)) and (
-            self.method is None or self.method == request.method
+        return (
+            bool(self._regex.search(request.path))
+            and (self.method is None or self.method == request.method)
+            and (
+                self._body_regex is None
+                or bool(self._body_regex.search(request.body.decode("utf-8", "replace")))
+            )
         )
 
     def exhausted(self) -> bool:

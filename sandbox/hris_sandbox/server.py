@@ -270,6 +270,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def _apply_fault(self, fault: Fault, response: Response | None) -> None:
+        if fault.kind == "trickle":
+            assert response is not None
+            self._trickle(response, fault.delay)
+            return
         if fault.delay:
             time.sleep(fault.delay)
         if fault.kind == "slow":
@@ -285,6 +289,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         else:
             self._write(fault.response(response))
+
+    def _trickle(self, response: Response, every: float) -> None:
+        """The real headers, then the body a byte at a time until the client gives up or it is sent."""
+        self._write(response, body=b"")
+        try:
+            for index in range(len(response.body)):
+                time.sleep(every)
+                self.wfile.write(response.body[index : index + 1])
+                self.wfile.flush()
+        except OSError:  # the client hung up
+            pass
+        self.close_connection = True
 
     def do_GET(self) -> None:
         self._dispatch()

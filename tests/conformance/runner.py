@@ -127,16 +127,26 @@ class ConnectorRunner:
         catalog: Mapping[str, Any] | None = None,
         state: Sequence[Mapping[str, Any]] | None = None,
         extra_args: Sequence[str] = (),
+        raw: Mapping[str, bytes | None] | None = None,
     ) -> RunResult:
+        """One command; `raw` gives files by flag (``--state``) as bytes written as they are, None for
+        a file that does not exist (for the tests of unreadable files)."""
         with tempfile.TemporaryDirectory(prefix="connector-run-") as tmp:
             os.chmod(tmp, 0o755)  # readable by a container's non-root user too
             files: dict[str, Path] = {}
-            for flag, payload in (("--config", config), ("--catalog", catalog), ("--state", state)):
-                if payload is not None:
-                    path = Path(tmp) / f"{flag[2:]}.json"
-                    path.write_text(json.dumps(payload))
+            contents = {
+                flag: None if payload is None else json.dumps(payload).encode()
+                for flag, payload in (("--config", config), ("--catalog", catalog), ("--state", state))
+            }
+            for flag, content in {
+                **{f: c for f, c in contents.items() if c is not None},
+                **(raw or {}),
+            }.items():
+                path = Path(tmp) / f"{flag[2:]}.json"
+                if content is not None:
+                    path.write_bytes(content)
                     path.chmod(0o644)
-                    files[flag] = path
+                files[flag] = path
             proc = subprocess.run(
                 [*self.invocation(verb, Path(tmp), files), *extra_args],
                 capture_output=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conformance.runner import ConnectorRunner
@@ -64,3 +65,33 @@ def test_pyairbyte_reads_into_duckdb_then_reads_only_changes(connector: Connecto
                 f"select count(*) from {cache.schema_name}.employees where last_name = 'Pyairbyte-Edited'"
             ).scalar()
         assert names == 1
+
+
+def test_a_deleted_employee_is_a_cdc_delete_in_the_deduplicated_table(tmp_path: Path) -> None:
+    """A tombstone carries `_ab_cdc_deleted_at`: PyAirbyte merges it by primary key over the live row,
+    so the table keeps the row, marked deleted (what Airbyte's destinations call a soft delete), and
+    `where _ab_cdc_deleted_at is null` counts the employees the provider still has."""
+    connector = next(c for c in CONNECTORS if c.name == "source-sage-hr")
+    with sandbox_for(connector) as sandbox:
+        config = sandbox.app.connector_config(sandbox.url)
+        source = ab.get_source(connector.name, config=config, local_executable=str(connector.executable))
+        source.select_streams(["employees"])
+        cache = DuckDBCache(db_path=tmp_path / "hris.duckdb", schema_name="source_sage_hr")
+        source.read(cache=cache)
+        company = sandbox.app.company
+        gone = next(e for e in company.employee_list() if e.status(company.as_of) == "active")
+        company.delete_employee(gone.key)
+        source.read(cache=cache)
+        with cache.get_sql_engine().connect() as connection:
+
+            def scalar(sql: str) -> Any:
+                return connection.exec_driver_sql(sql.format(table="source_sage_hr.employees")).scalar()
+
+            present = scalar("select count(*) from {table} where _ab_cdc_deleted_at is null")
+            deleted = connection.exec_driver_sql(
+                "select id, is_deleted, _ab_cdc_deleted_at from source_sage_hr.employees "
+                "where _ab_cdc_deleted_at is not null"
+            ).fetchall()
+            rows = scalar("select count(*) from {table}")
+    assert present == len(company.employee_list()) == rows - 1
+    assert [(row[0].rsplit(":", 1)[1], row[1]) for row in deleted] == [(str(gone.key), True)]

@@ -15,13 +15,13 @@ from airbyte_cdk.models import Status, SyncMode
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     DefaultErrorHandler as HandlerModel,
 )
-from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ResponseAction
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import read
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from source_peoplehr.directory import HORIZON
 from source_peoplehr.source import SourcePeopleHR
+from unified_hris.components.source import UnifiedComponentFactory
 
 BASE = "https://api.peoplehr.net"
 KEY = "0f3c9a51d2e84b7c9e1a6b2d4c8f0e17"
@@ -314,8 +314,9 @@ def test_an_employee_gone_mid_sync_is_skipped_not_fatal(peoplehr: FakePeopleHR) 
 
 @pytest.fixture(scope="module")
 def handler() -> Any:
+    """The manifest's error handler as the connector builds it (the suite's factory adds its bounds)."""
     definition = SourcePeopleHR(config=CONFIG).resolved_manifest["definitions"]["error_handler"]
-    return ModelToComponentFactory().create_component(HandlerModel, definition, CONFIG)
+    return UnifiedComponentFactory().create_component(HandlerModel, definition, CONFIG)
 
 
 def response(body: Any, status: int = 200, endpoint: str = "Salary") -> requests.Response:
@@ -349,7 +350,14 @@ def response(body: Any, status: int = 200, endpoint: str = "Salary") -> requests
             "Salary area",
         ),
         (envelope(None, 5, "Invalid query name."), 200, ResponseAction.FAIL, "config_error", "Query Builder"),
-        (envelope(None, 5, "EmployeeId does not exists."), 200, ResponseAction.IGNORE, None, "skipped"),
+        (envelope(None, 5, "EmployeeId does not exists."), 200, ResponseAction.IGNORE, None, "read again"),
+        (
+            envelope(None, 0, "The request processed successfully."),
+            200,
+            ResponseAction.RETRY,
+            None,
+            "no Result",
+        ),
         (
             envelope(None, 5, "StartDate contains invalid data."),
             200,
@@ -370,6 +378,7 @@ def response(body: Any, status: int = 200, endpoint: str = "Salary") -> requests
         (b"<html>Service Unavailable</html>", 503, ResponseAction.RETRY, None, None),
         (envelope(None, 6, "Rate limit exceeded"), 429, ResponseAction.RATE_LIMITED, None, "call limit"),
         (b"<html>Not Found</html>", 404, ResponseAction.FAIL, "config_error", "'base_url'"),
+        (b"<html>Header too large</html>", 431, ResponseAction.FAIL, "system_error", "not retried"),
     ],
 )
 def test_status_codes_map_to_actions(

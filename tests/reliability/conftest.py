@@ -59,16 +59,32 @@ class Env:
     runner: ConnectorRunner
     baseline: list[tuple[str, str]] = field(default_factory=list)
 
-    def run(self, verb: str, config: Mapping[str, Any] | None = None, **kwargs: Any) -> RunResult:
-        result = self.runner.run(verb, self.config if config is None else config, **kwargs)
+    def run(
+        self,
+        verb: str,
+        config: Mapping[str, Any] | None = None,
+        variables: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> RunResult:
+        """One command; `variables` are environment variables for this run only."""
+        runner = (
+            ConnectorRunner(self.connector.command, env=variables, timeout=300) if variables else self.runner
+        )
+        result = runner.run(verb, self.config if config is None else config, **kwargs)
         assert_no_secret(result)
         return result
 
-    def read(self, *streams: str, config: Mapping[str, Any] | None = None, state: Any = None) -> RunResult:
+    def read(
+        self,
+        *streams: str,
+        config: Mapping[str, Any] | None = None,
+        state: Any = None,
+        variables: Mapping[str, str] | None = None,
+    ) -> RunResult:
         catalog = configured_catalog(
             self.catalog, incremental=True, streams=streams or [self.connector.stream]
         )
-        return self.run("read", config, catalog=catalog, state=state)
+        return self.run("read", config, variables, catalog=catalog, state=state)
 
 
 def assert_no_secret(result: RunResult) -> None:
@@ -90,10 +106,10 @@ def start_sandbox(connector: Connector, host: str = "127.0.0.1", **options: Any)
     return SandboxServer(app, host=host).start()
 
 
-def make_env(connector: Connector, sandbox: SandboxServer) -> Env:
+def make_env(connector: Connector, sandbox: SandboxServer, env: Mapping[str, str] | None = None) -> Env:
     config = {**sandbox.app.connector_config(sandbox.url), **connector.config}
     assert config[connector.key_field] == SENTINEL
-    runner = ConnectorRunner(connector.command, timeout=300)
+    runner = ConnectorRunner(connector.command, env=env, timeout=300)
     discovered = runner.run("discover", config)
     assert_no_secret(discovered)
     return Env(connector, sandbox, config, discovered.raise_on_failure().catalog(), runner)
@@ -122,3 +138,17 @@ def clean(env: Env) -> Iterator[Env]:
 
 
 Check = Callable[[RunResult], None]
+
+
+def destination(*runs: RunResult, stream: str) -> dict[str, dict[str, Any]]:
+    """The deduplicated destination table of `stream` after `runs`, in order: the last record per id."""
+    table: dict[str, dict[str, Any]] = {}
+    for run in runs:
+        for record in run.records(stream):
+            table[record["id"]] = record
+    return table
+
+
+def deleted(result: RunResult, stream: str) -> list[str]:
+    """Ids `result` reported deleted in `stream`."""
+    return [r["id"] for r in result.records(stream) if r.get("is_deleted")]

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from conformance.runner import RunResult
+from conformance.runner import RunResult, configured_catalog
 
 from .conftest import PEOPLEHR, SAGE, SESAME, Env
 
@@ -33,6 +33,10 @@ COMMON = [
     ("base_url", "ftp://127.0.0.1/api"),
     ("base_url", "https://user:pw@proxy.example.com"),
     ("base_url", 5),
+    ("max_deletion_percent", -1),
+    ("max_deletion_percent", 101),
+    ("max_deletion_percent", "all"),
+    ("max_deletion_percent", 12.5),
 ]
 CASES: dict[str, list[tuple[str, Any]]] = {
     SAGE.name: [
@@ -122,3 +126,51 @@ def test_plain_http_is_accepted_for_loopback_only(clean: Env, url: str) -> None:
     loopback = base.replace("http://127.0.0.1", url.split(":{port}")[0])
     result = clean.run("check", {**clean.config, "base_url": loopback})
     assert result.connection_status()["status"] == "SUCCEEDED", result.errors()
+
+
+STREAM_STATE = (
+    '[{"type": "STREAM", "stream": {"stream_descriptor": {"name": "employees"}, "stream_state": %s}}]'
+)
+#: (verb, flag, file content or None for a missing file, what the error must say besides the file name)
+BAD_FILES = [
+    ("check", "--config", None, "does not exist"),
+    ("check", "--config", b"", "is empty"),
+    ("check", "--config", b'{"start_date": "2024-01-01", "api', "not valid JSON"),
+    ("check", "--config", b"[1, 2]", "holds a JSON array"),
+    ("check", "--config", b'"acme"', "holds a JSON string"),
+    ("read", "--catalog", None, "does not exist"),
+    ("read", "--catalog", b"{streams", "not valid JSON"),
+    ("read", "--catalog", b'{"streams": 5}', '"streams" array'),
+    ("read", "--catalog", b'{"streams": [{"stream": 1}]}', "not a configured catalog"),
+    ("read", "--state", None, "does not exist"),
+    ("read", "--state", b'[{"type": "STREAM", "stream": {"stream_descr', "not valid JSON"),
+    ("read", "--state", b'{"employees": {"modified_at": "2024-01-01"}}', "holds a JSON object"),
+    ("read", "--state", b"[5]", "not a STATE message"),
+    ("read", "--state", b'[{"type": "STREAM", "stream": {"stream_state": {}}}]', "stream_descriptor"),
+    ("read", "--state", (STREAM_STATE % '{"modified_at": 5}').encode(), "'modified_at' is int"),
+    ("read", "--state", (STREAM_STATE % '{"change_detection": []}').encode(), "'change_detection' is list"),
+    (
+        "read",
+        "--state",
+        (STREAM_STATE % '{"change_detection": {"scopes": {"": 7}}}').encode(),
+        "'change_detection.scopes' holds int",
+    ),
+]
+
+
+def test_an_unusable_config_catalog_or_state_file_is_a_config_error_naming_it(clean: Env) -> None:
+    catalog = configured_catalog(clean.catalog, incremental=True, streams=["employees"])
+    problems = {}
+    for verb, flag, content, says in BAD_FILES:
+        arguments = {"config": clean.config, "catalog": catalog if verb == "read" else None}
+        result = clean.run(verb, arguments["config"], catalog=arguments["catalog"], raw={flag: content})
+        label = f"{verb} {flag} {content[:40] if content is not None else '<missing>'}"
+        errors = result.errors()
+        if result.returncode != 1 or len(errors) != 1 or errors[0]["failure_type"] != "config_error":
+            problems[label] = f"exit {result.returncode}, {[e.get('message', '')[:120] for e in errors]}"
+        elif f"{flag[2:]} file" not in errors[0]["message"] or says not in errors[0]["message"]:
+            problems[label] = errors[0]["message"][:300]
+        elif "Traceback" in result.stdout + result.stderr or result.non_json_lines:
+            problems[label] = "a traceback, or output that is not an Airbyte message"
+    assert not problems, problems
+    assert clean.sandbox.log.count() == 0, "an unusable file must not reach the API"

@@ -93,6 +93,22 @@ def empty_page(env: Env) -> list[Fault]:
     ]
 
 
+def null_data(env: Env) -> list[Fault]:
+    """A later page whose envelope is whole but whose `data` is null."""
+    page = fetch(env, page_after(env.connector) + 1)
+    return [
+        Fault(
+            "body", path=env.connector.list_path, after=page_after(env.connector), body={**page, "data": None}
+        )
+    ]
+
+
+def without_meta(env: Env) -> list[Fault]:
+    """The first page of the paginated listing without its `meta` block."""
+    page = {k: v for k, v in fetch(env, 1).items() if k != "meta"}
+    return [Fault("body", path=env.connector.list_path, body=page)]
+
+
 def duplicate(env: Env) -> list[Fault]:
     """The first record of page 1 again at the end of the next page (or of the only page)."""
     first = items(fetch(env, 1))[0]
@@ -169,6 +185,19 @@ SCENARIOS = [
     Scenario("malformed JSON", on_list("malformed")),
     Scenario("HTML page with 200", on_list("html")),
     Scenario("empty page before the last", empty_page, only=(SAGE, SESAME)),
+    Scenario("data null on a later page", null_data, only=(SAGE, SESAME)),
+    Scenario("a page without meta", without_meta, only=(SAGE, SESAME)),
+    Scenario(
+        "success without a Result",
+        lambda env: [
+            Fault(
+                "body",
+                path=PEOPLEHR.list_path,
+                body={"isError": False, "Status": 0, "Message": "OK", "Result": None},
+            )
+        ],
+        only=(PEOPLEHR,),
+    ),
     Scenario("same record on two pages", duplicate),
     Scenario(
         "record inserted while paging",

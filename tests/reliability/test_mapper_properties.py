@@ -50,7 +50,8 @@ VALUES = st.recursive(
 )
 #: Records the connector builds from its own tables, not from a provider payload.
 SYNTHETIC = {("peoplehr", "time_off_types")}
-Sample = tuple[UnifiedRecord, dict[str, Any], Any]  # the stream's transformation, raw payload, slice
+#: the stream's transformation, raw payload, slice, and the config it was read with
+Sample = tuple[UnifiedRecord, dict[str, Any], Any, dict[str, Any]]
 
 
 def source_class(connector: Connector) -> Any:
@@ -83,7 +84,7 @@ def samples(request: pytest.FixtureRequest) -> Iterator[tuple[Connector, dict[st
     ) -> None:
         bucket = captured.setdefault(self.model, [])
         if len(bucket) < 15:
-            bucket.append((self, copy.deepcopy(record), stream_slice))
+            bucket.append((self, copy.deepcopy(record), stream_slice, dict(config)))
         original(self, record, config, stream_state, stream_slice)
 
     try:
@@ -149,13 +150,16 @@ def check_model(model: str, payloads: list[Sample], caplog: pytest.LogCaptureFix
     )
     @given(index=st.integers(0, len(payloads) - 1), data=st.data())
     def maps(index: int, data: st.DataObject) -> None:
-        transform, raw, stream_slice = payloads[index]
+        transform, raw, stream_slice, config = payloads[index]
         payload = data.draw(mutated(raw))
         record = copy.deepcopy(payload)
         caplog.clear()
         with caplog.at_level(logging.WARNING, logger="airbyte"):
-            # the captured call itself (the payload still carries its context)
-            UnifiedRecord.transform(transform, record, {"include_remote_data": True}, None, stream_slice)
+            # the captured call itself (the payload still carries its context); the read's config names
+            # the tenant it already resolved (Sesame's is read from the API)
+            UnifiedRecord.transform(
+                transform, record, {**config, "include_remote_data": True}, None, stream_slice
+            )
         errors = [
             f"{list(e.absolute_path)}: {e.message[:120]}" for e in validator.iter_errors(drop_nulls(record))
         ]

@@ -14,6 +14,7 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 )
 from unified_hris.components import decoders
 from unified_hris.components.decoders import ParsedBodyDecoder, ParsedBodyResponseFilter
+from unified_hris.components.retries import ClientErrorFilter
 from unified_hris.components.source import UnifiedComponentFactory
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "toy_connector"))
@@ -70,7 +71,8 @@ def test_the_factory_gives_every_retriever_and_filter_the_shared_parse():
         paginator_decoder = getattr(retriever._paginator, "decoder", None)
         if paginator_decoder is not None:
             assert isinstance(paginator_decoder.decoder, ParsedBodyDecoder), stream.name
-        declared, *default = retriever.requester.error_handler.response_filters
+        client_errors, declared, *default = retriever.requester.error_handler.response_filters
+        assert isinstance(client_errors, ClientErrorFilter), stream.name  # reads the status only
         assert isinstance(declared, ParsedBodyResponseFilter), stream.name
         # the CDK's own catch-all filter reads no body (no predicate, no message)
         assert [(f.predicate.condition, f.error_message.string) for f in default] == [("", "")]

@@ -71,6 +71,7 @@ def test_the_console_script_parses_the_state_file_once(tmp_path, monkeypatch, ca
     import json
 
     from airbyte_cdk.connector import BaseConnector
+    from unified_hris.components import files
     from unified_hris.components.source import run
 
     paths = {}
@@ -85,12 +86,18 @@ def test_the_console_script_parses_the_state_file_once(tmp_path, monkeypatch, ca
         paths[name].write_text(json.dumps(payload))
     reads: list[str] = []
     original = BaseConnector._read_json_file
+    original_load = files._load_json
 
     def counting(file_path: str):
         reads.append(str(file_path))
         return original(file_path)
 
+    def counting_load(file_path: str, what: str):
+        reads.append(str(file_path))
+        return original_load(file_path, what)
+
     monkeypatch.setattr(BaseConnector, "_read_json_file", staticmethod(counting))
+    monkeypatch.setattr(files, "_load_json", counting_load)
     run(SourceToyHR, ["read", *(arg for name in paths for arg in (f"--{name}", str(paths[name])))])
     assert reads.count(str(paths["state"])) == 1
     assert "Traceback" not in capsys.readouterr().out

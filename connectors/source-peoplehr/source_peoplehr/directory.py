@@ -11,6 +11,7 @@ The rules deciding which employees a per-employee call is made for live here too
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -25,6 +26,8 @@ from unified_hris.components.decoders import response_json
 from unified_hris.parsing import parse_date, parse_decimal
 
 from source_peoplehr.shapes import display
+
+logger = logging.getLogger("airbyte")
 
 #: A leaver's per-employee data is re-read until this long after the leaving date has passed the
 #: start of the last complete sync (late payroll and absence corrections); then it is settled.
@@ -161,7 +164,12 @@ def _result(requester: HttpRequester) -> Any:
     if response is None:
         return None
     body = response_json(response)
-    return body.get("Result") if body.get("Status", 0) == 0 else None  # Status 10: no records
+    if body.get("Status", 0) == 10:
+        # Taken as an empty company only where the state knows no employee: the deletion guard
+        # (unified_hris.components.deletion_guard) refuses to report a known tenant deleted.
+        logger.warning("PeopleHR answered the employee list with Status 10 (%s).", body.get("Message"))
+        return None
+    return body.get("Result")
 
 
 def directory(config: Mapping[str, Any], employee_list: HttpRequester) -> Directory:

@@ -6,6 +6,10 @@ employees this sync reads (listed, and employed at some point in the time-off wi
 off, only when they overlap the window, exactly as the per-employee calls would return them. Salary
 rows are grouped per employee to give each its end date (the day before the next row takes effect)
 and split into one item per base salary and one per entitlement (allowance).
+
+An error answer the error handler lets through (Status 5 "EmployeeId does not exist": the employee
+was deleted or renamed during the sync) yields a `skips.skipped_partition` marker: the partition
+keeps its records until a sync reads it again.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordEx
 from airbyte_cdk.sources.declarative.requesters.http_requester import HttpRequester
 from airbyte_cdk.sources.types import Config
 from unified_hris.components.decoders import response_json
+from unified_hris.components.skips import skipped_partition
 from unified_hris.components.source import config_error
 from unified_hris.parsing import parse_date
 
@@ -41,7 +46,11 @@ class AreaRows(RecordExtractor):
 
     def extract_records(self, response: requests.Response) -> Iterable[Mapping[str, Any]]:
         body = response_json(response)
-        rows = body.get("Result") if body.get("Status", 0) == 0 else None  # Status 10: no records
+        status = body.get("Status", 0)
+        if status not in (0, 10):  # an error the handler skipped: the partition was not read
+            yield skipped_partition(f"PeopleHR Status {status}")
+            return
+        rows = body.get("Result") if status == 0 else None  # Status 10: no records
         if not rows:
             return
         rows = rows if isinstance(rows, list) else [rows]

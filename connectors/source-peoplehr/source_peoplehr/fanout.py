@@ -1,16 +1,18 @@
 """The partitions of a per-employee stream: one per employee and area, or one saved query per area.
 
 `EmployeeFanOut` reads the employee list (shared, see `directory`) and yields a partition for each
-employee and area that can have data this sync (`directory.needs_read`). It tells the change-detection
-cursor which partitions it skipped on purpose, so their fingerprints are kept, while the partitions of
-employees who vanished from PeopleHR are tombstoned. An area with a saved query configured is read
-with that one call instead of one call per employee.
+employee and area that can have data this sync (`directory.needs_read`), and for every partition the
+state does not hold (never read completely: a settled leaver whose records a fault kept from the
+last syncs is read again). It tells the change-detection cursor which partitions it skipped on
+purpose, so their fingerprints are kept, while the partitions of employees who vanished from PeopleHR
+are tombstoned. An area with a saved query configured is read with that one call instead of one call
+per employee.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -41,6 +43,7 @@ class EmployeeFanOut(SliceOnlyPartitionRouter):
     parameters: InitVar[Mapping[str, Any]]
     stream_name: str = ""
     _last_sync: datetime | None = field(default=None, init=False, repr=False)
+    _known: Callable[[Mapping[str, Any]], bool] = field(default=lambda _: True, init=False, repr=False)
     _retained: list[dict[str, str]] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
@@ -51,6 +54,9 @@ class EmployeeFanOut(SliceOnlyPartitionRouter):
     # -- hooks of the change-detection cursor ---------------------------------------------------
     def set_last_sync(self, last_sync: datetime | None) -> None:
         self._last_sync = last_sync
+
+    def set_known_partitions(self, known: Callable[[Mapping[str, Any]], bool]) -> None:
+        self._known = known
 
     def retained_partitions(self) -> list[dict[str, str]]:
         return list(self._retained)
@@ -84,9 +90,10 @@ class EmployeeFanOut(SliceOnlyPartitionRouter):
         retained = []
         for person in directory(self.config, self.employee_list).people:
             wanted = needs_read(person, window, self._last_sync)
+            in_window = wanted or needs_read(person, window, None)  # a full sync would read them
             for area in self.areas:
                 partition = {"area": area, "employee": person.key}
-                if area in fanned and wanted:
+                if area in fanned and (wanted or (in_window and not self._known(partition))):
                     yield StreamSlice(
                         partition=partition,
                         cursor_slice={},

@@ -3,9 +3,11 @@
 - `EmployeesExtractor`: `/employees` and `/terminated-employees` pages (the `/employees` page is the
   one ``employments`` reads, with history arrays, which it drops); adds a leaver's termination
   reason (from the `TerminationMemo`, else one detail call) and, when ``include_custom_fields`` is on,
-  the employee's custom fields (one call each). An employee whose call answers 404 was deleted while
-  the sync ran: it is skipped with a log line (the change detection then reports it deleted, which it
-  is). A leaver whose detail call succeeded but whose custom fields answer 404 keeps no custom fields.
+  the employee's custom fields (one call each). An employee whose call answers 404 (deleted while
+  the sync ran, or a glitch) is not emitted: a `kept_record` marker keeps their last record as it was
+  (never a tombstone from a failed call); the next sync reads them again, and reports them deleted
+  only when the list no longer has them. A leaver whose detail call succeeded but whose custom fields
+  answer 404 keeps no custom fields.
 - `EmploymentsExtractor`: one record per job-history period, cut from the three history arrays of
   `/employees?team_history=true&employment_status_history=true&position_history=true`.
 - `LeaveRequestsExtractor`: leave requests with their policy's name and unit (requests carry only
@@ -27,6 +29,7 @@ from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordEx
 from airbyte_cdk.sources.declarative.requesters.requester import Requester
 from airbyte_cdk.sources.types import Config
 from unified_hris.components.decoders import response_json
+from unified_hris.components.skips import kept_record
 from unified_hris.parsing import parse_date
 
 from source_sage_hr.employee_ids import pages
@@ -102,6 +105,7 @@ class EmployeesExtractor(RecordExtractor):
             if leavers:
                 termination = self._termination(item)
                 if termination is None:
+                    yield kept_record(item["id"], "the leaver's detail call answered 404")
                     continue
                 record[TERMINATION_KEY] = {"reason": termination[0]}
                 record[REASON_TYPE_KEY] = termination[1]
@@ -111,8 +115,9 @@ class EmployeesExtractor(RecordExtractor):
                 )
                 if fields is not None:
                     record[CUSTOM_FIELDS_KEY] = _data(fields) or []
-                elif not leavers:
-                    continue  # an active employee deleted during the sync
+                elif not leavers:  # an active employee deleted during the sync, or a glitch
+                    yield kept_record(item["id"], "the custom-fields call answered 404")
+                    continue
                 # A leaver's detail call just succeeded: Sage HR keeps no custom fields for them [U].
             yield record
 

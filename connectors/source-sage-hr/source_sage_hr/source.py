@@ -55,3 +55,8 @@ class SourceSageHR(UnifiedDeclarativeSource):
 
     def validate_config(self, config: Mapping[str, Any]) -> None:
         sage_config.validate(config)
+
+    def host_hint(self, config: Mapping[str, Any]) -> tuple[str, str]:
+        if config.get("base_url"):
+            return super().host_hint(config)
+        return ("subdomain", sage_config.SUBDOMAIN_HELP)

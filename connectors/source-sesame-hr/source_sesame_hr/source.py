@@ -1,18 +1,15 @@
-"""The Sesame HR source: the declarative manifest, config validation and a fast reachability probe."""
+"""The Sesame HR source: the declarative manifest and config validation."""
 
 from __future__ import annotations
 
-import ipaddress
-import logging
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-from airbyte_cdk.models import AirbyteConnectionStatus, Status
 from unified_hris.components import UnifiedDeclarativeSource, config_error
 from unified_hris.components.list_cache import ListCacheFactory
+from unified_hris.security import is_loopback
 
 REGIONS = ("eu1",)
 CATEGORIES = frozenset(
@@ -32,49 +29,17 @@ CATEGORIES = frozenset(
 )
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def host_of(config: Mapping[str, Any]) -> str:
-    """The API root the manifest derives from `region` or `base_url`."""
-    base = config.get("base_url") or f"https://api-{config.get('region', 'eu1')}.sesametime.com"
-    return str(base).rstrip("/")
-
-
-def unreachable(config: Mapping[str, Any]) -> str | None:
-    """Why the API host cannot be reached at all (DNS, refused, TLS, timeout), or None.
-
-    `check` asks this first with one quick request (without the token; any HTTP answer will do): the
-    streams' error handler retries network errors for minutes, which is right during a sync and wrong
-    for a wrong region or base URL.
-    """
-    host = host_of(config)
-    try:
-        requests.get(f"{host}/core/v3/info", timeout=20, allow_redirects=False)
-    except requests.RequestException as error:
-        return (
-            f"Cannot reach Sesame HR at {host} ({type(error).__name__}). Check `region` (the API host is "
-            "https://api-<region>.sesametime.com) or `base_url`, and the network access to it."
-        )
-    return None
-
-
 class SourceSesameHR(UnifiedDeclarativeSource):
     #: requesters marked ``use_cache: true`` share the sync's list cache
     component_factory = ListCacheFactory
 
-    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
-        self.validate(config)
-        problem = unreachable(config)
-        if problem:
-            return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
-        return super().check(logger, config)
+    def host_hint(self, config: Mapping[str, Any]) -> tuple[str, str]:
+        if config.get("base_url"):
+            return ("base_url", "https://api-<region>.sesametime.com, a proxy, or empty to use region")
+        return (
+            "region",
+            "the API host is https://api-<region>.sesametime.com; for another region set base_url",
+        )
 
     def validate_config(self, config: Mapping[str, Any]) -> None:
         token = config.get("api_token")
@@ -124,7 +89,7 @@ class SourceSesameHR(UnifiedDeclarativeSource):
         parts = urlsplit(value.strip())
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise config_error("base_url", f"{value!r} is not a URL such as https://api-eu1.sesametime.com.")
-        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        if parts.scheme == "http" and not is_loopback(parts.hostname):
             raise config_error(
                 "base_url", "must use https (plain http is accepted only for a loopback sandbox address)."
             )

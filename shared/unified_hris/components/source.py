@@ -4,19 +4,27 @@ It loads the connector's packaged ``manifest.yaml`` by absolute path (a ``manife
 working directory can never shadow it) and teaches the CDK's component factory one extra cursor:
 an incremental ``DatetimeBasedCursor`` on ``modified_at`` whose ``$parameters`` carry
 ``change_detection`` becomes a `ChangeDetectionCursor` (the CDK 7 manifest schema has no custom
-cursor type, so this is the single hook, guarded by a test against the pinned CDK).
+cursor type, so this is the single hook, guarded by a test against the pinned CDK). The factory
+also gives every requester the suite's transport (`transport`: total deadline, fail-fast hosts) and
+every error handler its bounds (`retries`: the sync's retry budget, client errors not retried).
+
+The console script (`run`) reads the config, catalog and state files itself, so a file that cannot
+be used fails with a ``config_error`` naming it (`files`), and masks the secrets in every line it
+writes (`unified_hris.security`).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import pendulum
+import yaml
 from airbyte_cdk.entrypoint import PRINT_BUFFER, AirbyteEntrypoint
 from airbyte_cdk.models import (
     AirbyteCatalog,
@@ -24,6 +32,7 @@ from airbyte_cdk.models import (
     AirbyteMessage,
     ConfiguredAirbyteCatalog,
     FailureType,
+    Status,
 )
 from airbyte_cdk.sources.declarative.auth.token import ApiKeyAuthenticator, BearerAuthenticator
 from airbyte_cdk.sources.declarative.auth.token_provider import (
@@ -48,6 +57,9 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
     DeclarativeStream as DeclarativeStreamModel,
 )
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    DefaultErrorHandler as DefaultErrorHandlerModel,
+)
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     HttpRequester as HttpRequesterModel,
 )
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
@@ -68,19 +80,25 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.declarative.parsers import model_to_component_factory as factory_module
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.declarative.partition_routers import SinglePartitionRouter
+from airbyte_cdk.sources.declarative.retrievers.simple_retriever import SimpleRetriever
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
 from airbyte_cdk.sources.types import Config
+from airbyte_cdk.utils.airbyte_secrets_utils import get_secret_paths, get_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from jsonschema import Draft7Validator, ValidationError
 
-from unified_hris.components import interpolation
+from unified_hris import security
+from unified_hris.components import deletion_guard, files, interpolation, retries, transport
 from unified_hris.components.auth import RenderedOnceToken
 from unified_hris.components.budget import CallCountingPolicy
-from unified_hris.components.change_detection import ChangeDetectionCursor, DateWindows
+from unified_hris.components.change_detection import ChangeDetectionCursor, DateWindows, latest_emission
 from unified_hris.components.decoders import ParsedBodyDecoder, ParsedBodyResponseFilter
 from unified_hris.components.selector import PassThroughRecordSelector, normalises_nothing
 from unified_hris.components.sessions import remember_environment_settings
+from unified_hris.components.skips import SkippingRetriever
+from unified_hris.components.transformation import UnifiedRecord
+from unified_hris.conventions import raise_clock_floor
 from unified_hris.security import install_redirect_guard
 
 
@@ -113,10 +131,13 @@ def _duration(text: str | None) -> timedelta | None:
     return pendulum.parse(text).as_timedelta() if text else None  # type: ignore[union-attr]
 
 
-#: Read timeout of every request whose requester sets none (a stalled server must not hang a sync).
+#: Time limit of every request whose requester sets none (a stalled server must not hang a sync).
 DEFAULT_READ_TIMEOUT_SECONDS = 120.0
-#: Optional config field (every connector's spec shows it) overriding each requester's read timeout.
+#: Optional config field (every connector's spec shows it) overriding each requester's time limit:
+#: the longest wait for a byte, and the deadline of the whole request (`transport`).
 TIMEOUT_FIELD = "request_timeout_seconds"
+#: Config fields that scope what an incremental sync reads: a change makes it read in full.
+FACT_FIELDS = ("start_date",)
 
 
 Authenticator = TypeVar("Authenticator", ApiKeyAuthenticator, BearerAuthenticator)
@@ -130,6 +151,9 @@ def _token_rendered_once(authenticator: Authenticator) -> Authenticator:
 
 
 class UnifiedComponentFactory(ModelToComponentFactory):
+    #: The config field to name when the API host cannot be reached (`UnifiedDeclarativeSource.host_hint`).
+    host_hint: transport.HostHint | None = None
+
     def new_build(self) -> None:
         """Called before the source builds its streams (a source object may build them more than once):
         a subclass drops what one build's streams shared."""
@@ -137,14 +161,38 @@ class UnifiedComponentFactory(ModelToComponentFactory):
     def create_http_requester(
         self, model: HttpRequesterModel, config: Config, *args: Any, name: str, **kwargs: Any
     ) -> Any:
-        """Every requester gets a read timeout: the config's `TIMEOUT_FIELD`, else the manifest's, else
-        `DEFAULT_READ_TIMEOUT_SECONDS`. A timed-out request is retried like a connection reset. Its
-        session computes the environment's proxy settings once per host (`remember_environment_settings`)."""
-        timeout = config.get(TIMEOUT_FIELD) or model.read_timeout_in_seconds or DEFAULT_READ_TIMEOUT_SECONDS
-        model = model.copy(update={"read_timeout_in_seconds": float(timeout)})
+        """Every requester gets a time limit: the config's `TIMEOUT_FIELD`, else the manifest's read
+        timeout, else `DEFAULT_READ_TIMEOUT_SECONDS`; it bounds connecting, each wait for a byte and the
+        whole request (`transport.DeadlineAdapter`, which also fails fast on an unreachable host). A
+        timed-out request is retried like a connection reset. Its session computes the environment's
+        proxy settings once per host (`remember_environment_settings`)."""
+        timeout = float(
+            config.get(TIMEOUT_FIELD) or model.read_timeout_in_seconds or DEFAULT_READ_TIMEOUT_SECONDS
+        )
+        model = model.copy(update={"read_timeout_in_seconds": timeout, "connect_timeout_in_seconds": timeout})
         requester = super().create_http_requester(model, config, *args, name=name, **kwargs)
-        remember_environment_settings(requester._http_client._session)
+        session = requester._http_client._session
+        transport.install(session, timeout, self.host_hint)
+        remember_environment_settings(session)
         return requester
+
+    def create_default_error_handler(
+        self, model: DefaultErrorHandlerModel, config: Config, **kwargs: Any
+    ) -> Any:
+        """The CDK's handler, bounded (`retries`): 4xx client errors fail unless transient or named by a
+        filter, retry waits are charged to the sync's budget, a request retries for at most
+        `retries.MAX_SECONDS_PER_REQUEST`."""
+        handler = super().create_default_error_handler(model, config, **kwargs)
+        named = {code for f in handler.response_filters or [] for code in (f.http_codes or ())}
+        handler.response_filters = [
+            retries.ClientErrorFilter(config, named),
+            *(handler.response_filters or []),
+        ]
+        strategies = list(handler.backoff_strategies or [])
+        max_retries = handler.max_retries if handler.max_retries is not None else 5  # the CDK's default
+        handler.backoff_strategies = [retries.BudgetedBackoff(strategies, int(max_retries))]
+        handler.max_time = retries.MAX_SECONDS_PER_REQUEST
+        return handler
 
     def create_api_key_authenticator(
         self,
@@ -178,14 +226,19 @@ class UnifiedComponentFactory(ModelToComponentFactory):
         return built
 
     def create_simple_retriever(self, model: SimpleRetrieverModel, config: Config, **kwargs: Any) -> Any:
-        """A retriever without a decoder of its own reads JSON with `ParsedBodyDecoder` (one parse per page)."""
+        """A retriever without a decoder of its own reads JSON with `ParsedBodyDecoder` (one parse per
+        page); one whose extractor sets ``skip_partition_on_error`` is a `SkippingRetriever`."""
         if model.decoder is None:
             decoder = CustomDecoderModel(
                 type="CustomDecoder",
                 class_name=f"{ParsedBodyDecoder.__module__}.{ParsedBodyDecoder.__name__}",
             )
             model = model.copy(update={"decoder": decoder})
-        return super().create_simple_retriever(model, config, **kwargs)
+        built = super().create_simple_retriever(model, config, **kwargs)
+        extractor = getattr(getattr(built, "record_selector", None), "extractor", None)
+        if type(built) is SimpleRetriever and getattr(extractor, "skip_partition_on_error", False):
+            built.__class__ = SkippingRetriever
+        return built
 
     def create_http_response_filter(
         self, model: HttpResponseFilterModel, config: Config, **kwargs: Any
@@ -241,7 +294,20 @@ class UnifiedComponentFactory(ModelToComponentFactory):
             partition_router=None if isinstance(stream_slicer, SinglePartitionRouter) else stream_slicer,
             windows=_windows(incremental, config),
             unread_scopes=options.get("unread_scopes", "delete"),
+            origin=self._origin(model, config),
+            facts={name: config.get(name) for name in FACT_FIELDS},
+            guard=deletion_guard.DeletionGuard.of(config),
+            keep_empty_scopes=bool(options.get("keep_empty_scopes", False)),
         )
+
+    def _origin(self, model: DeclarativeStreamModel, config: Mapping[str, Any]) -> Callable[[], str] | None:
+        """``source:tenant`` of the stream's records, from its unified transformation (asked lazily: a
+        tenant read from the API costs a call)."""
+        for transformation_model in model.transformations or []:
+            transformation = self._create_component_from_model(transformation_model, config)
+            if isinstance(transformation, UnifiedRecord):
+                return lambda: f"{transformation.source}:{transformation.tenant_of(config)}"
+        return None
 
 
 def _spec_problem(error: ValidationError) -> tuple[str, str]:
@@ -262,6 +328,39 @@ def _spec_problem(error: ValidationError) -> tuple[str, str]:
     return field, expected.get(str(error.validator), "the value does not match the connector's spec.")
 
 
+def _manifest_path(source_class: type) -> Path:
+    return Path(sys.modules[source_class.__module__].__file__ or "").with_name("manifest.yaml")
+
+
+@cache
+def _secret_fields(manifest: Path) -> tuple[str, ...]:
+    """Top-level config fields the manifest's spec marks ``airbyte_secret``."""
+    spec = yaml.load(manifest.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["spec"]
+    paths = get_secret_paths(spec["connection_specification"].get("properties", {}))
+    return tuple(path[0] for path in paths if len(path) == 1)
+
+
+def _stripped_secrets(config: Any, fields: tuple[str, ...]) -> Any:
+    """`config` with the surrounding whitespace of its secrets removed (a pasted key often has some);
+    the raw values stay known to the mask."""
+    if not isinstance(config, Mapping):
+        return config
+    out = dict(config)
+    for name in fields:
+        value = out.get(name)
+        if isinstance(value, str) and value != value.strip():
+            security.remember_secret(value)
+            out[name] = value.strip()
+    return out
+
+
+def _latest_emission(stream_state: Mapping[str, Any]) -> Any:
+    try:
+        return latest_emission(stream_state)
+    except (AttributeError, TypeError, ValueError):  # not a change-detection state: `files` reports it
+        return None
+
+
 def config_error(field: str, message: str) -> AirbyteTracedException:
     """The exception a connector raises for a bad config value: a ``config_error`` naming the field."""
     text = f"Invalid '{field}': {message}"
@@ -279,12 +378,27 @@ class UnifiedDeclarativeSource(YamlDeclarativeSource):
     component_factory: ClassVar[type[UnifiedComponentFactory]] = UnifiedComponentFactory
 
     def __init__(self, catalog: Any = None, config: Any = None, state: Any = None, **kwargs: Any) -> None:
-        manifest = Path(sys.modules[type(self).__module__].__file__ or "").with_name("manifest.yaml")
+        manifest = _manifest_path(type(self))
+        config = _stripped_secrets(config, _secret_fields(manifest))
+        floor = max((t for t in map(_latest_emission, files.stream_states(state)) if t), default=None)
+        if floor is not None:
+            raise_clock_floor(floor)  # before any record is stamped: modified_at never goes back
         super().__init__(path_to_yaml=str(manifest), catalog=catalog, config=config, state=state, **kwargs)
         self._constructor.__class__ = self.component_factory
         self._constructor._init_mappings()  # rebind the constructor table to the subclass's methods
+        self._constructor.host_hint = self.host_hint(config if isinstance(config, Mapping) else {})
         install_redirect_guard()
         interpolation.install()
+
+    @staticmethod
+    def write_config(config: Mapping[str, Any], config_path: str) -> None:
+        """Not written: the CDK's `configure` copies the config, secrets and all, into the sync's
+        temporary folder, which nothing reads and a killed sync would leave on disk."""
+
+    def host_hint(self, config: Mapping[str, Any]) -> transport.HostHint:
+        """The config field that decides the API host, and what to enter there (named when the host
+        cannot be reached). Override for a host derived from another field."""
+        return ("base_url", "the API's address; leave it empty for the provider's own")
 
     def streams(self, config: Mapping[str, Any]) -> Any:
         self._constructor.new_build()
@@ -294,12 +408,16 @@ class UnifiedDeclarativeSource(YamlDeclarativeSource):
         """Raise `config_error(field, message)` for a value the connector cannot use."""
 
     def validate(self, config: Mapping[str, Any]) -> None:
-        """The shared checks (`TIMEOUT_FIELD`), the connector's `validate_config`, then the spec."""
+        """The shared checks (`TIMEOUT_FIELD`, the deletion guard's field), the connector's
+        `validate_config`, then the spec."""
         timeout = config.get(TIMEOUT_FIELD)
         if timeout is not None and (
             isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
         ):
             raise config_error(TIMEOUT_FIELD, f"use a number of seconds greater than 0; got {timeout!r}.")
+        problem = deletion_guard.percent_problem(config.get(deletion_guard.FIELD))
+        if problem:
+            raise config_error(deletion_guard.FIELD, problem)
         self.validate_config(config)
         spec = self.spec(logging.getLogger("airbyte")).connectionSpecification
         problem = next(iter(Draft7Validator(spec).iter_errors(dict(config))), None)
@@ -307,7 +425,18 @@ class UnifiedDeclarativeSource(YamlDeclarativeSource):
             raise config_error(*_spec_problem(problem))
 
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        """`validate`, then `probe`; an API host that cannot be reached fails as the config error it is."""
         self.validate(config)
+        retries.BUDGET.reset()
+        transport.new_sync()
+        status = self.probe(logger, config)
+        unreachable = transport.unreachable_error()
+        if status.status == Status.FAILED and unreachable is not None:
+            raise unreachable
+        return status
+
+    def probe(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        """The connection check proper (the manifest's ``check``); override for a check of your own."""
         return super().check(logger, config)
 
     def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
@@ -322,6 +451,8 @@ class UnifiedDeclarativeSource(YamlDeclarativeSource):
         state: Any = None,
     ) -> Iterator[AirbyteMessage]:
         self.validate(config)
+        retries.BUDGET.reset()
+        transport.new_sync()
         yield from super().read(logger, config, catalog, state)
 
 
@@ -331,19 +462,27 @@ class _Entrypoint(AirbyteEntrypoint):
         """Left to `UnifiedDeclarativeSource.validate`: the CDK's own spec check reports "Config validation
         error: 'yes' is not of type 'boolean'" without naming the field, and in `check` without a trace."""
 
+    @staticmethod
+    def set_up_secret_filter(config: Any, connection_specification: Mapping[str, Any]) -> None:
+        """The CDK's filter knows each secret as typed; `security.mask_secrets` adds every other form."""
+        security.mask_secrets(get_secrets(connection_specification, config))
+
 
 def run(source_class: type[UnifiedDeclarativeSource], args: list[str] | None = None) -> None:
-    """Console-script body: parse the Airbyte CLI, build the source with config, catalog and state."""
+    """Console-script body: parse the Airbyte CLI, read and check the files (`files`: a bad one is a
+    ``config_error`` naming it), build the source with config, catalog and state, and write every
+    message with the secrets masked."""
     args = sys.argv[1:] if args is None else args
-    catalog_path = AirbyteEntrypoint.extract_catalog(args)
-    config_path = AirbyteEntrypoint.extract_config(args)
-    state_path = AirbyteEntrypoint.extract_state(args)
-    state = source_class.read_state(state_path) if state_path else None
+    security.mask_stderr()
+    try:
+        inputs = files.read_inputs(args)
+    except files.FileProblem as problem:
+        with PRINT_BUFFER:
+            _write_message(problem.as_message())
+        sys.exit(1)
+    state = inputs.state
     source = source_class(
-        catalog=source_class.read_catalog(catalog_path) if catalog_path else None,
-        config=source_class.read_config(config_path) if config_path else None,
-        state=state,
-        config_path=config_path,
+        catalog=inputs.catalog, config=inputs.config, state=state, config_path=inputs.config_path
     )
     # The entrypoint parses --state again for `read` and holds it for the whole sync (the source's
     # `read` ignores it): hand it the messages already parsed, not a second copy of every fingerprint.
@@ -360,6 +499,7 @@ DIRECT_WRITE_CHARS = 1 << 16
 
 
 def _write_message(message: str) -> None:
+    message = security.current_mask().message(message)
     if len(message) < DIRECT_WRITE_CHARS:
         sys.stdout.write(f"{message}\n")  # one write per message (concurrent streams); print makes two
         return

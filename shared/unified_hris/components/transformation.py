@@ -19,6 +19,7 @@ from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from unified_hris.components.skips import MARKER
 from unified_hris.conventions import envelope
 from unified_hris.mapping import RECORD_CONTEXT, Mapper, MappingContext
 from unified_hris.schemas import object_name
@@ -145,6 +146,8 @@ class UnifiedRecord(RecordTransformation):
         stream_state: StreamState | None = None,
         stream_slice: StreamSlice | None = None,
     ) -> None:
+        if MARKER in record:  # a skip marker (`skips`) goes to the cursor as it is
+            return
         config = config or {}
         tenant = self._tenant_once(config)
         ctx = self._context_for(config, tenant, stream_slice)
