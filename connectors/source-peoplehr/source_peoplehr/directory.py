@@ -22,8 +22,8 @@ from typing import Any
 
 from airbyte_cdk.sources.declarative.requesters.http_requester import HttpRequester
 from airbyte_cdk.sources.types import StreamSlice
-from unified_hris.components.decoders import response_json
 from unified_hris.parsing import parse_date, parse_decimal
+from unified_hris_cdk.decoders import response_json
 
 from source_peoplehr.shapes import display
 
@@ -166,7 +166,7 @@ def _result(requester: HttpRequester) -> Any:
     body = response_json(response)
     if body.get("Status", 0) == 10:
         # Taken as an empty company only where the state knows no employee: the deletion guard
-        # (unified_hris.components.deletion_guard) refuses to report a known tenant deleted.
+        # (unified_hris_cdk.deletion_guard) refuses to report a known tenant deleted.
         logger.warning("PeopleHR answered the employee list with Status 10 (%s).", body.get("Message"))
         return None
     return body.get("Result")

@@ -25,10 +25,10 @@ import requests
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.requesters.http_requester import HttpRequester
 from airbyte_cdk.sources.types import Config
-from unified_hris.components.decoders import response_json
-from unified_hris.components.skips import skipped_partition
-from unified_hris.components.source import config_error
 from unified_hris.parsing import parse_date
+from unified_hris_cdk.decoders import response_json
+from unified_hris_cdk.skips import skipped_partition
+from unified_hris_cdk.source import config_error
 
 from source_peoplehr import areas as area_table
 from source_peoplehr.directory import Directory, Person, Window, as_date, directory, hours_per_day

@@ -19,7 +19,7 @@ from typing import Any
 
 from airbyte_cdk.sources.declarative.requesters.http_requester import HttpRequester
 from airbyte_cdk.sources.types import Config, StreamSlice
-from unified_hris.components.partition_routers import SliceOnlyPartitionRouter
+from unified_hris_cdk.partition_routers import SliceOnlyPartitionRouter
 
 from source_peoplehr import areas as area_table
 from source_peoplehr.directory import Window, directory, needs_read

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
-from unified_hris.components import UnifiedRecord
 from unified_hris.mapping import RECORD_CONTEXT
+from unified_hris_cdk import UnifiedRecord
 
 
 class ContextRecord(UnifiedRecord):

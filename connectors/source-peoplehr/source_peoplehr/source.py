@@ -10,9 +10,9 @@ from typing import Any
 
 from airbyte_cdk.models import AirbyteConnectionStatus, Status
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from unified_hris.components import UnifiedDeclarativeSource
-from unified_hris.components.source import config_error
 from unified_hris.security import base_url_problem
+from unified_hris_cdk import UnifiedDeclarativeSource
+from unified_hris_cdk.source import config_error
 
 from source_peoplehr.areas import AREAS
 

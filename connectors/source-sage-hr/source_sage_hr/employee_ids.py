@@ -2,7 +2,7 @@
 
 `EmployeeIds` reads the same pages, with the same request as ``employees`` and ``employments``,
 through a requester of the connector's factory, so every page comes from the sync's one read of them
-(the list cache, `unified_hris.components.list_cache`), and follows the ids itself.
+(the list cache, `unified_hris_cdk.list_cache`), and follows the ids itself.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 from airbyte_cdk.sources.declarative.requesters.requester import Requester
 from airbyte_cdk.sources.types import Config, StreamSlice
-from unified_hris.components.decoders import response_json
-from unified_hris.components.partition_routers import SliceOnlyPartitionRouter
+from unified_hris_cdk.decoders import response_json
+from unified_hris_cdk.partition_routers import SliceOnlyPartitionRouter
 
 #: `/employees` query of every reader of the list (the history flags are what ``employments`` needs).
 EMPLOYEE_LIST_PARAMS = {

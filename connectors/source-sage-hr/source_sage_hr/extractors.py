@@ -28,9 +28,9 @@ import requests
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.requesters.requester import Requester
 from airbyte_cdk.sources.types import Config
-from unified_hris.components.decoders import response_json
-from unified_hris.components.skips import kept_record
 from unified_hris.parsing import parse_date
+from unified_hris_cdk.decoders import response_json
+from unified_hris_cdk.skips import kept_record
 
 from source_sage_hr.employee_ids import pages
 from source_sage_hr.terminations import TerminationMemo, digest

@@ -9,8 +9,8 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
     DeclarativeStream as DeclarativeStreamModel,
 )
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
-from unified_hris.components import ChangeDetectionCursor, UnifiedDeclarativeSource
-from unified_hris.components.list_cache import ListCacheFactory
+from unified_hris_cdk import ChangeDetectionCursor, UnifiedDeclarativeSource
+from unified_hris_cdk.list_cache import ListCacheFactory
 
 from source_sage_hr import config as sage_config
 from source_sage_hr.terminations import STATE_KEY, EmployeesCursor, TerminationMemo
@@ -21,7 +21,7 @@ EMPLOYEES = "employees"
 class SageComponentFactory(ListCacheFactory):
     """Gives the ``employees`` stream's cursor and its extractor one shared `TerminationMemo`, loaded
     from that stream's state (custom components receive it as the ``termination_memo`` argument);
-    requesters marked ``use_cache: true`` share the sync's list cache (`unified_hris.components.list_cache`)."""
+    requesters marked ``use_cache: true`` share the sync's list cache (`unified_hris_cdk.list_cache`)."""
 
     _termination_memo: TerminationMemo | None = None
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import orjson
-from unified_hris.components import ChangeDetectionCursor
+from unified_hris_cdk import ChangeDetectionCursor
 
 STATE_KEY = "terminations"
 

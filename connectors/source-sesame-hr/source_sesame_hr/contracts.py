@@ -24,10 +24,10 @@ from typing import Any
 import requests
 from airbyte_cdk.sources.declarative.requesters.requester import Requester
 from airbyte_cdk.sources.types import Config
-from unified_hris.components.decoders import response_json
-from unified_hris.components.extractors import KeyPathExtractor
 from unified_hris.mapping import RECORD_CONTEXT
 from unified_hris.parsing import parse_date, parse_decimal
+from unified_hris_cdk.decoders import response_json
+from unified_hris_cdk.extractors import KeyPathExtractor
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: Without ``workDays``, a contract's weekly hours are spread over Monday to Friday.

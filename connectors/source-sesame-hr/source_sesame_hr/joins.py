@@ -29,7 +29,7 @@ from airbyte_cdk.sources.declarative.partition_routers.substream_partition_route
     SubstreamPartitionRouter,
 )
 from airbyte_cdk.sources.types import StreamSlice
-from unified_hris.components.partition_routers import SliceOnlyPartitionRouter
+from unified_hris_cdk.partition_routers import SliceOnlyPartitionRouter
 
 from .listings import MISSING, follow, records
 

@@ -3,7 +3,7 @@
 The employee list feeds the ``employees`` stream and both fan-outs (employments, compensations); the
 department assignations feed both joins (employees, departments). The manifest marks their requesters
 ``use_cache: true``, and the source builds its streams with the shared `ListCacheFactory`
-(`unified_hris.components.list_cache`): every such requester gets the sync's one cached session, so a
+(`unified_hris_cdk.list_cache`): every such requester gets the sync's one cached session, so a
 page several streams read is requested once.
 
 Routers here read the parent streams' records (through the CDK retriever: paging, retries and the API
@@ -23,7 +23,7 @@ from airbyte_cdk.sources.declarative.partition_routers.substream_partition_route
     SubstreamPartitionRouter,
 )
 from airbyte_cdk.sources.types import Record, StreamSlice
-from unified_hris.components.partition_routers import SliceOnlyPartitionRouter
+from unified_hris_cdk.partition_routers import SliceOnlyPartitionRouter
 
 MISSING = object()
 

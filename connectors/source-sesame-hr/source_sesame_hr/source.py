@@ -7,9 +7,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from unified_hris.components import UnifiedDeclarativeSource, config_error
-from unified_hris.components.list_cache import ListCacheFactory
 from unified_hris.security import is_loopback
+from unified_hris_cdk import UnifiedDeclarativeSource, config_error
+from unified_hris_cdk.list_cache import ListCacheFactory
 
 REGIONS = ("eu1",)
 CATEGORIES = frozenset(

@@ -18,8 +18,8 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.requesters.http_requester import HttpRequester
 from airbyte_cdk.sources.types import Config
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from unified_hris.components import UnifiedRecord
-from unified_hris.components.decoders import response_json
+from unified_hris_cdk import UnifiedRecord
+from unified_hris_cdk.decoders import response_json
 
 _lock = threading.Lock()
 _companies: dict[str, str] = {}

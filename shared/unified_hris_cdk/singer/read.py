@@ -38,7 +38,7 @@ from airbyte_cdk.models import (
     Type,
 )
 
-from unified_hris.components.source import UnifiedDeclarativeSource
+from unified_hris_cdk.source import UnifiedDeclarativeSource
 
 LOG_LEVELS = {
     Level.FATAL: logging.CRITICAL,

@@ -34,7 +34,7 @@ def seconds_until(http_date: str) -> float | None:
 class RetryAfter(WaitTimeFromHeaderBackoffStrategy):
     """`WaitTimeFromHeader` that also reads HTTP dates. Manifest usage (same fields)::
 
-    - {type: CustomBackoffStrategy, class_name: unified_hris.components.RetryAfter,
+    - {type: CustomBackoffStrategy, class_name: unified_hris_cdk.RetryAfter,
        header: Retry-After, max_waiting_time_in_seconds: 300}
     """
 

@@ -18,11 +18,11 @@ from airbyte_cdk.sources.declarative.interpolation.interpolated_string import In
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-
-from unified_hris.components.skips import MARKER
 from unified_hris.conventions import envelope
 from unified_hris.mapping import RECORD_CONTEXT, Mapper, MappingContext
 from unified_hris.schemas import object_name
+
+from unified_hris_cdk.skips import MARKER
 
 logger = logging.getLogger("airbyte")
 
@@ -85,7 +85,7 @@ class UnifiedRecord(RecordTransformation):
 
         transformations:
           - type: CustomTransformation
-            class_name: unified_hris.components.UnifiedRecord
+            class_name: unified_hris_cdk.UnifiedRecord
             model: employees
             source: sage_hr
             tenant_id: "{{ config['subdomain'] }}"    # rendered from the config only

@@ -4,13 +4,13 @@ It loads the connector's packaged ``manifest.yaml`` by absolute path (a ``manife
 working directory can never shadow it) and teaches the CDK's component factory one extra cursor:
 an incremental ``DatetimeBasedCursor`` on ``modified_at`` whose ``$parameters`` carry
 ``change_detection`` becomes a `ChangeDetectionCursor` (the CDK 7 manifest schema has no custom
-cursor type, so this is the single hook, guarded by a test against the pinned CDK). The factory
+cursor type; the private CDK names this module touches are in `cdk_private`). The factory
 also gives every requester the suite's transport (`transport`: total deadline, fail-fast hosts) and
 every error handler its bounds (`retries`: the sync's retry budget, client errors not retried).
 
 The console script (`run`) reads the config, catalog and state files itself, so a file that cannot
 be used fails with a ``config_error`` naming it (`files`), and masks the secrets in every line it
-writes (`unified_hris.security`).
+writes (`unified_hris_cdk.masking`).
 """
 
 from __future__ import annotations
@@ -87,19 +87,18 @@ from airbyte_cdk.sources.types import Config
 from airbyte_cdk.utils.airbyte_secrets_utils import get_secret_paths, get_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from jsonschema import Draft7Validator, ValidationError
-
-from unified_hris import security
-from unified_hris.components import deletion_guard, files, interpolation, retries, transport
-from unified_hris.components.auth import RenderedOnceToken
-from unified_hris.components.budget import CallCountingPolicy
-from unified_hris.components.change_detection import ChangeDetectionCursor, DateWindows, latest_emission
-from unified_hris.components.decoders import ParsedBodyDecoder, ParsedBodyResponseFilter
-from unified_hris.components.selector import PassThroughRecordSelector, normalises_nothing
-from unified_hris.components.sessions import remember_environment_settings
-from unified_hris.components.skips import SkippingRetriever
-from unified_hris.components.transformation import UnifiedRecord
 from unified_hris.conventions import raise_clock_floor
-from unified_hris.security import install_redirect_guard
+
+from unified_hris_cdk import deletion_guard, files, interpolation, masking, retries, transport
+from unified_hris_cdk.auth import RenderedOnceToken
+from unified_hris_cdk.budget import CallCountingPolicy
+from unified_hris_cdk.change_detection import ChangeDetectionCursor, DateWindows, latest_emission
+from unified_hris_cdk.decoders import ParsedBodyDecoder, ParsedBodyResponseFilter
+from unified_hris_cdk.redirects import install_redirect_guard
+from unified_hris_cdk.selector import PassThroughRecordSelector, normalises_nothing
+from unified_hris_cdk.sessions import remember_environment_settings
+from unified_hris_cdk.skips import SkippingRetriever
+from unified_hris_cdk.transformation import UnifiedRecord
 
 
 def _eval_datetime(value: Any, config: Mapping[str, Any]) -> pendulum.DateTime:
@@ -349,7 +348,7 @@ def _stripped_secrets(config: Any, fields: tuple[str, ...]) -> Any:
     for name in fields:
         value = out.get(name)
         if isinstance(value, str) and value != value.strip():
-            security.remember_secret(value)
+            masking.remember_secret(value)
             out[name] = value.strip()
     return out
 
@@ -464,8 +463,8 @@ class _Entrypoint(AirbyteEntrypoint):
 
     @staticmethod
     def set_up_secret_filter(config: Any, connection_specification: Mapping[str, Any]) -> None:
-        """The CDK's filter knows each secret as typed; `security.mask_secrets` adds every other form."""
-        security.mask_secrets(get_secrets(connection_specification, config))
+        """The CDK's filter knows each secret as typed; `masking.mask_secrets` adds every other form."""
+        masking.mask_secrets(get_secrets(connection_specification, config))
 
 
 def run(source_class: type[UnifiedDeclarativeSource], args: list[str] | None = None) -> None:
@@ -473,7 +472,7 @@ def run(source_class: type[UnifiedDeclarativeSource], args: list[str] | None = N
     ``config_error`` naming it), build the source with config, catalog and state, and write every
     message with the secrets masked."""
     args = sys.argv[1:] if args is None else args
-    security.mask_stderr()
+    masking.mask_stderr()
     try:
         inputs = files.read_inputs(args)
     except files.FileProblem as problem:
@@ -499,7 +498,7 @@ DIRECT_WRITE_CHARS = 1 << 16
 
 
 def _write_message(message: str) -> None:
-    message = security.current_mask().message(message)
+    message = masking.current_mask().message(message)
     if len(message) < DIRECT_WRITE_CHARS:
         sys.stdout.write(f"{message}\n")  # one write per message (concurrent streams); print makes two
         return

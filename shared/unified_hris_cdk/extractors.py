@@ -22,7 +22,7 @@ from airbyte_cdk.sources.declarative.extractors.dpath_extractor import DpathExtr
 
 @dataclass
 class KeyPathExtractor(DpathExtractor):
-    """``{type: CustomRecordExtractor, class_name: unified_hris.components.extractors.KeyPathExtractor,
+    """``{type: CustomRecordExtractor, class_name: unified_hris_cdk.extractors.KeyPathExtractor,
     field_path: [data]}``: records at that path (a list, or one object); nothing when it is absent.
     Paths with ``*`` are left to ``DpathExtractor``."""
 

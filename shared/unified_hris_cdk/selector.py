@@ -3,8 +3,8 @@
 For every record the CDK's `RecordSelector` makes a copy and hands it to its schema normaliser, even
 when the manifest asks for none (a `TypeTransformer` configured not to transform returns at once).
 Unified records are already in their schema's shape, so `UnifiedComponentFactory` gives such a
-selector this class, which passes the records through as they are. `tests/shared/test_record_path.py`
-pins the CDK method it replaces.
+selector this class, which passes the records through as they are. The CDK method it replaces is
+pinned in `cdk_private`.
 """
 
 from __future__ import annotations

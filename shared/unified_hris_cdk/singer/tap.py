@@ -29,10 +29,10 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from singer_sdk import Stream, Tap
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers.capabilities import PluginCapabilities, TapCapabilities
-
 from unified_hris import names
-from unified_hris.components.source import UnifiedDeclarativeSource
-from unified_hris.singer.read import SharedRead
+
+from unified_hris_cdk.singer.read import SharedRead
+from unified_hris_cdk.source import UnifiedDeclarativeSource
 
 #: Key of a stream's Singer bookmark that holds the stream's Airbyte state.
 AIRBYTE_STATE = "airbyte_state"
@@ -121,7 +121,7 @@ class AirbyteSourceStream(Stream):
 
 
 class AirbyteSourceTap(Tap):
-    """Subclass per connector with `tap_class`; the console script calls `unified_hris.singer.run_tap`."""
+    """Subclass per connector with `tap_class`; the console script calls `unified_hris_cdk.singer.run_tap`."""
 
     source_class: ClassVar[type[UnifiedDeclarativeSource]]
     spec: ClassVar[dict[str, Any]]

@@ -7,13 +7,12 @@ from dataclasses import InitVar, dataclass
 from typing import Any
 
 from airbyte_cdk.sources.declarative.schema.schema_loader import SchemaLoader
-
 from unified_hris.schemas import load_schema
 
 
 @dataclass
 class UnifiedSchemaLoader(SchemaLoader):
-    """``schema_loader: {type: CustomSchemaLoader, class_name: unified_hris.components.UnifiedSchemaLoader, model: employees}``"""
+    """``schema_loader: {type: CustomSchemaLoader, class_name: unified_hris_cdk.UnifiedSchemaLoader, model: employees}``"""
 
     model: str
     parameters: InitVar[Mapping[str, Any]]

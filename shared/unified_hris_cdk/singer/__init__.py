@@ -1,7 +1,7 @@
 """Each connector as a Singer tap (for Meltano), on the Meltano Singer SDK: ``tap-unified-hris-<provider>``.
 
 Needs the ``singer`` extra (``pip install 'unified-hris-source-<provider>[singer]'``), which brings
-``singer-sdk``; the Airbyte connector itself does not need it. See `unified_hris.singer.tap`.
+``singer-sdk``; the Airbyte connector itself does not need it. See `unified_hris_cdk.singer.tap`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import logging
 import sys
 
 from unified_hris import names
-from unified_hris.components.source import UnifiedDeclarativeSource
+
+from unified_hris_cdk.source import UnifiedDeclarativeSource
 
 
 def run_tap(source_class: type[UnifiedDeclarativeSource]) -> None:
@@ -27,7 +28,7 @@ def run_tap(source_class: type[UnifiedDeclarativeSource]) -> None:
         )
     from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-    from unified_hris.singer.tap import tap_class
+    from unified_hris_cdk.singer.tap import tap_class
 
     # Importing the CDK's entrypoint sends the root logger to stdout as Airbyte messages: a Singer
     # tap's stdout carries only Singer messages, and the SDK logs to stderr.

@@ -27,10 +27,10 @@ nothing: the next run re-emits what was not checkpointed and still detects the d
 
 What the cursor refuses to take as the truth:
 
-- *skipped reads* (`unified_hris.components.skips`): a partition whose listing could not be read
+- *skipped reads* (`unified_hris_cdk.skips`): a partition whose listing could not be read
   keeps its fingerprints and yields no deletions; a record that could not be completed keeps its
   last fingerprint;
-- *mass deletions* (`unified_hris.components.deletion_guard`): a completed sync whose tombstones
+- *mass deletions* (`unified_hris_cdk.deletion_guard`): a completed sync whose tombstones
   exceed the guard's limit fails the stream instead, with no tombstone and the state unchanged;
 - *a state from elsewhere*: the state records its origin (source and tenant) and the config facts
   that scope the reads (the start date). Another origin, other facts, or a cursor after this run's
@@ -75,10 +75,6 @@ from airbyte_cdk.sources.message import MessageRepository
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor, CursorField
 from airbyte_cdk.sources.streams.concurrent.partitions.partition import Partition
 from airbyte_cdk.sources.types import Record, StreamSlice
-
-from unified_hris.components import environment
-from unified_hris.components.deletion_guard import DeletionGuard
-from unified_hris.components.skips import MARKER
 from unified_hris.conventions import (
     format_timestamp,
     parse_timestamp,
@@ -86,6 +82,10 @@ from unified_hris.conventions import (
     sync_started_at,
     tombstone,
 )
+
+from unified_hris_cdk import environment
+from unified_hris_cdk.deletion_guard import DeletionGuard
+from unified_hris_cdk.skips import MARKER
 
 logger = logging.getLogger("airbyte")
 

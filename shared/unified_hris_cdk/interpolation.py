@@ -12,8 +12,8 @@ of it in ``ast``. Two shortcuts keep every result identical:
 - `JinjaInterpolation._eval` returns a text without template syntax as it is (Jinja renders such a
   text unchanged when it has no ``{`` and no line break), without building a render context.
 
-`install` is idempotent; `UnifiedDeclarativeSource` calls it. `tests/shared/test_interpolation.py`
-pins the overridden methods' source: it fails when the CDK changes them under us.
+`install` is idempotent; `UnifiedDeclarativeSource` calls it. The overridden methods are in
+`cdk_private`, whose test pins their source: it fails when the CDK changes them under us.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NameResolutionError
 
-from unified_hris.components.retries import ELAPSED
+from unified_hris_cdk.retries import ELAPSED
 
 #: (config field, what to enter) for the host a connector talks to, e.g. ("subdomain", "the part ...").
 HostHint = tuple[str, str]

@@ -11,7 +11,7 @@ A marker travels the record path like a record (transformations leave it as it i
 cursor, which never emits it. The CDK's retriever never hands an error response (one the error
 handler ignored, such as a per-employee 404) to its record selector; `SkippingRetriever` does, as a
 `skipped_partition` marker, for the streams whose extractor asks for it
-(``skip_partition_on_error: true``, `unified_hris.components.extractors.KeyPathExtractor`).
+(``skip_partition_on_error: true``, `unified_hris_cdk.extractors.KeyPathExtractor`).
 """
 
 from __future__ import annotations

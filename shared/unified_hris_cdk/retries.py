@@ -34,7 +34,7 @@ from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from unified_hris.components import environment
+from unified_hris_cdk import environment
 
 RETRY_BUDGET_SECONDS = 300.0
 BUDGET_ENV = "UNIFIED_HRIS_RETRY_BUDGET_SECONDS"
