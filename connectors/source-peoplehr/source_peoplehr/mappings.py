@@ -8,14 +8,21 @@ attached (``ctx.record``, see `unified_hris.mapping.RECORD_CONTEXT`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from importlib import resources
 from typing import Any
 
 import yaml
 from unified_hris.enums import load_tables
-from unified_hris.mapping import MappingContext, employment_type, working_days
+from unified_hris.mapping import (
+    MappingContext,
+    annualized_amount,
+    employment_type,
+    is_current,
+    today,
+    working_days,
+)
 from unified_hris.parsing import (
     DEFAULT_CURRENCY_SYMBOLS,
     clean_str,
@@ -38,10 +45,6 @@ _TYPES = {row["id"]: row for row in TIME_OFF_TYPES}
 UK = "Europe/London"  # LastActionDateTime carries no offset; PeopleHR is a UK product [I]
 
 
-def _today() -> date:
-    return datetime.now(UTC).date()
-
-
 def lifecycle(start: str | None, leaving: str | None, today: date) -> str:
     """PeopleHR's employment status, derived: NOT_STARTED, ACTIVE, LEAVER_MARKED or LEFT."""
     if leaving is not None:
@@ -55,7 +58,7 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     c = ctx.record
     start = parse_date(display(raw, "StartDate"))
     leaving = parse_date(display(raw, "LeavingDate"))
-    status_raw = lifecycle(start, leaving, _today())
+    status_raw = lifecycle(start, leaving, today())
     kind = display(raw, "EmploymentType")
     gender, gender_raw = T["gender"].pair(display(raw, "Gender"))
     worker_type, _ = T["worker_type"].pair(kind)
@@ -262,7 +265,6 @@ def employment(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     kind = period.get("employment_type")
     worker_type, _ = T["worker_type"].pair(kind)
     effective, end = period["effective_date"], period.get("end_date")
-    today = _today().isoformat()
     return {
         "remote_id": f"{c['employee']}:{effective}",
         "remote_id_is_synthetic": True,
@@ -278,7 +280,7 @@ def employment(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "effective_date": effective,
         "end_date": end,
         "is_primary": True,
-        "is_current": effective <= today and (end is None or end >= today),
+        "is_current": is_current(effective, end),
     }
 
 
@@ -289,7 +291,6 @@ def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     row = c.get("shaped") or raw
     effective = parse_date(salary.get("EffectiveFrom"))
     end = c.get("end_date")
-    today = _today().isoformat()
     period, period_raw = T["pay_period"].pair(salary.get("SalaryType"))
     frequency, frequency_raw = T["pay_frequency"].pair(salary.get("PaymentFrequency"))
     symbols = {**DEFAULT_CURRENCY_SYMBOLS, **(ctx.config.get("currency_symbols") or {})}
@@ -324,8 +325,8 @@ def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "payments_per_year": PAYMENTS_PER_YEAR.get(frequency or ""),
         "effective_date": effective,
         "end_date": end,
-        "is_current": effective is not None and effective <= today and (end is None or end >= today),
-        "annualized_amount": parse_money(Decimal(amount) * per_year) if amount and per_year else None,
+        "is_current": bool(is_current(effective, end)),
+        "annualized_amount": annualized_amount(amount, per_year),
         "note": note,
     }
 

@@ -5,28 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
-from unified_hris.security import is_loopback
+from unified_hris.schemas import enum_fields
+from unified_hris.security import base_url_problem
 from unified_hris_cdk import UnifiedDeclarativeSource, config_error
 from unified_hris_cdk.list_cache import ListCacheFactory
 
 REGIONS = ("eu1",)
-CATEGORIES = frozenset(
-    {
-        "VACATION",
-        "SICK",
-        "PERSONAL",
-        "PARENTAL",
-        "BEREAVEMENT",
-        "JURY_DUTY",
-        "VOLUNTEER",
-        "UNPAID",
-        "PUBLIC_HOLIDAY",
-        "TIME_IN_LIEU",
-        "OTHER",
-    }
-)
+#: The unified time-off categories a configured absence type may map to (the schema's enum).
+CATEGORIES = frozenset(enum_fields("time_off_types")["category"])
 
 
 class SourceSesameHR(UnifiedDeclarativeSource):
@@ -82,19 +69,9 @@ class SourceSesameHR(UnifiedDeclarativeSource):
 
     @staticmethod
     def _validate_base_url(value: Any) -> None:
-        if value in (None, ""):
-            return
-        if not isinstance(value, str):
-            raise config_error("base_url", "must be a URL such as https://api-eu1.sesametime.com.")
-        parts = urlsplit(value.strip())
-        if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise config_error("base_url", f"{value!r} is not a URL such as https://api-eu1.sesametime.com.")
-        if parts.scheme == "http" and not is_loopback(parts.hostname):
-            raise config_error(
-                "base_url", "must use https (plain http is accepted only for a loopback sandbox address)."
-            )
-        if parts.query or parts.fragment or parts.username or parts.password:
-            raise config_error("base_url", "must not carry credentials, a query or a fragment.")
+        problem = None if value in (None, "") else base_url_problem(value)
+        if problem:  # the value is never echoed: it may hold a password
+            raise config_error("base_url", f"{problem}, or leave it empty to use https://api-<region>.sesametime.com.")
 
     @staticmethod
     def _validate_start_date(value: Any) -> None:
