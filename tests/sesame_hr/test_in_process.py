@@ -1,5 +1,5 @@
 """The connector in-process against mocked Sesame responses (requests-mock): joins, mappings, errors,
-retries, paging and config validation. The end-to-end behaviour against the sandbox is in the other
+retries and paging (config checks: `test_unit.py`). The end-to-end behaviour against the sandbox is in the other
 modules; these pin the details a sandbox run would not isolate."""
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.models import ExpectedOutcome
 from airbyte_cdk.test.state_builder import StateBuilder
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from source_sesame_hr import SourceSesameHR, tenant
 
 BASE = "https://api-eu1.sesametime.com"
@@ -669,32 +668,6 @@ def test_pages_are_followed_to_meta_last_page_with_the_largest_limit() -> None:
     assert len(records(out)) == 3
     assert [q.get("page") for q in queries] == [None, ["2"], ["3"]]
     assert all(q["limit"] == ["500"] for q in queries)
-
-
-# -- config ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("change", "field"),
-    [
-        ({"base_url": "http://api-eu1.sesametime.com"}, "base_url"),
-        ({"base_url": "ftp://example.org"}, "base_url"),
-        ({"start_date": "01/02/2024"}, "start_date"),
-        ({"start_date": "2999-01-01"}, "start_date"),
-        ({"region": "mars1"}, "region"),
-        ({"api_token": "  "}, "api_token"),
-        ({"page_size": 1000}, "page_size"),
-        ({"time_off_categories": {"Baja IT": "ILLNESS"}}, "time_off_categories"),
-    ],
-)
-def test_bad_config_values_are_named(change: dict[str, Any], field: str) -> None:
-    with pytest.raises(AirbyteTracedException) as raised:
-        SourceSesameHR(config={**CONFIG, **change}).validate_config({**CONFIG, **change})
-    assert f"'{field}'" in raised.value.message
-    assert raised.value.failure_type.value == "config_error"
-
-
-def test_loopback_http_and_an_https_override_are_accepted() -> None:
-    for base_url in ("http://127.0.0.1:8080", "http://localhost:9", "https://api-eu2.sesametime.com/"):
-        SourceSesameHR(config=CONFIG).validate_config({**CONFIG, "base_url": base_url})
 
 
 def test_raw_payloads_are_attached_only_on_request() -> None:
