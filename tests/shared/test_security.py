@@ -7,7 +7,7 @@ import pytest
 import requests
 from conformance.runner import ConnectorRunner
 from hris_sandbox import Company, Fault, SandboxServer
-from hris_sandbox.providers import create_app
+from sandboxes import create_app
 from unified_hris.security import base_url_problem
 from unified_hris_cdk.redirects import install_redirect_guard
 
