@@ -1,4 +1,4 @@
-"""PeopleHR records -> unified models. Enum tables live in ``enums.yaml``.
+"""PeopleHR records -> unified models. Enum tables live in ``mappings.yaml``.
 
 Mappers get the raw PeopleHR row and read what the row alone does not say (whose row it is, the
 translated saved-query row, a salary row's end date) from the context the extractor or retriever
@@ -36,7 +36,7 @@ from unified_hris.parsing import (
 
 from source_peoplehr.shapes import display, norm_name
 
-_DATA = yaml.safe_load(resources.files("source_peoplehr").joinpath("enums.yaml").read_text("utf-8"))
+_DATA = yaml.safe_load(resources.files("source_peoplehr").joinpath("mappings.yaml").read_text("utf-8"))
 T = load_tables(_DATA["tables"])
 PAYMENTS_PER_YEAR: Mapping[str, int] = _DATA["payments_per_year"]
 PERIODS_PER_YEAR: Mapping[str, int] = _DATA["periods_per_year"]
@@ -187,7 +187,7 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
 
     The id is the vendor's key of a leave record, employee + start + end (with the stable employee
     key and the kind of record), the same through the per-employee calls and saved queries. An other
-    event's category comes from its ``Reason`` (`other_event_category` in ``enums.yaml``)."""
+    event's category comes from its ``Reason`` (`other_event_category` in ``mappings.yaml``)."""
     c = ctx.record
     row = c.get("shaped") or raw
     area = c["area"]

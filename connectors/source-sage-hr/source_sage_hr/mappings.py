@@ -1,4 +1,4 @@
-"""Sage HR records -> unified fields (one mapper per stream; enum tables in ``enums.yaml``)."""
+"""Sage HR records -> unified fields (one mapper per stream; enum tables in ``mappings.yaml``)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from unified_hris.parsing import (
 from source_sage_hr.extractors import CUSTOM_FIELDS_KEY, POLICY_KEY, REASON_TYPE_KEY, TERMINATION_KEY
 
 TABLES = load_tables(
-    yaml.safe_load(resources.files("source_sage_hr").joinpath("enums.yaml").read_text("utf-8"))
+    yaml.safe_load(resources.files("source_sage_hr").joinpath("mappings.yaml").read_text("utf-8"))
 )
 TERMINATED_LISTING = "terminated-employees"
 ANNUAL_FACTOR = {"YEAR": 1, "HALF_YEAR": 2, "QUARTER": 4, "MONTH": 12, "TWO_WEEKS": 26, "WEEK": 52}

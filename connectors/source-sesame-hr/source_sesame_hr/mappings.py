@@ -1,7 +1,7 @@
 """Sesame HR records -> unified records. One function per stream, `mapper(raw, ctx) -> fields`.
 
 Timestamps carry Europe/Madrid offsets and become UTC; dates stay calendar dates. Enum tables live in
-``enums.yaml``. Employees get their department, office and manager from the assignation listings that
+``mappings.yaml``. Employees get their department, office and manager from the assignation listings that
 `joins.AssignationJoin` puts in the slice (``ctx.stream_slice.extra_fields["links"]``), and their
 employment facts (dates, hours, contract and workday type) from their contracts, which
 `contracts.EmployeesWithContracts` hands over as the record's context (``ctx.record["contracts"]``).
@@ -30,7 +30,7 @@ from .contracts import current, employment_start, ordered
 from .contracts import period as contract_period
 from .joins import Links
 
-TABLES = load_tables(yaml.safe_load(resources.files(__package__).joinpath("enums.yaml").read_text("utf-8")))
+TABLES = load_tables(yaml.safe_load(resources.files(__package__).joinpath("mappings.yaml").read_text("utf-8")))
 #: Sesame's clock times (``daysOff[].startTime``) carry no zone; the company's zone is assumed [I].
 LOCAL_TZ = "Europe/Madrid"
 PAYMENTS_PER_PERIOD = {"DAY": None, "WEEK": 52, "TWO_WEEKS": 26, "HALF_MONTH": 24, "MONTH": 12, "YEAR": 1}
