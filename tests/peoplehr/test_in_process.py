@@ -19,7 +19,7 @@ from airbyte_cdk.sources.streams.http.error_handlers.response_models import Resp
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import read
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from source_peoplehr.directory import HORIZON
+from source_peoplehr.components.directory import HORIZON
 from source_peoplehr.source import SourcePeopleHR
 from unified_hris_cdk.source import UnifiedComponentFactory
 

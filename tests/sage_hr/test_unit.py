@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from source_sage_hr import mappings
+from source_sage_hr.components.extractors import periods
+from source_sage_hr.components.terminations import TerminationMemo
 from source_sage_hr.config import normalise_config, normalise_subdomain, validate
-from source_sage_hr.extractors import periods
-from source_sage_hr.terminations import TerminationMemo
 from unified_hris.mapping import MappingContext
 
 CTX = MappingContext("sage_hr", "acme", {}, {})

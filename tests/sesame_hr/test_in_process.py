@@ -18,7 +18,8 @@ from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.models import ExpectedOutcome
 from airbyte_cdk.test.state_builder import StateBuilder
-from source_sesame_hr import SourceSesameHR, tenant
+from source_sesame_hr import SourceSesameHR
+from source_sesame_hr.components import tenant
 
 BASE = "https://api-eu1.sesametime.com"
 TOKEN = "unit-test-token-0f9e8d7c6b5a4f3e2d1c"

@@ -34,7 +34,7 @@ from unified_hris.parsing import (
     parse_money,
 )
 
-from source_peoplehr.shapes import display, norm_name
+from source_peoplehr.components.shapes import display, norm_name
 
 _DATA = yaml.safe_load(resources.files("source_peoplehr").joinpath("mappings.yaml").read_text("utf-8"))
 T = load_tables(_DATA["tables"])

@@ -14,7 +14,7 @@ from unified_hris.security import base_url_problem
 from unified_hris_cdk import UnifiedDeclarativeSource
 from unified_hris_cdk.source import config_error
 
-from source_peoplehr.areas import AREAS
+from source_peoplehr.components.areas import AREAS
 
 QUERY_SETTINGS = [a.query_setting for a in AREAS.values() if a.query_setting]
 

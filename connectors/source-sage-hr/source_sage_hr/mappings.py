@@ -27,7 +27,12 @@ from unified_hris.parsing import (
     parse_money,
 )
 
-from source_sage_hr.extractors import CUSTOM_FIELDS_KEY, POLICY_KEY, REASON_TYPE_KEY, TERMINATION_KEY
+from source_sage_hr.components.extractors import (
+    CUSTOM_FIELDS_KEY,
+    POLICY_KEY,
+    REASON_TYPE_KEY,
+    TERMINATION_KEY,
+)
 
 TABLES = load_tables(
     yaml.safe_load(resources.files("source_sage_hr").joinpath("mappings.yaml").read_text("utf-8"))

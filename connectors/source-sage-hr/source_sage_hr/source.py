@@ -13,7 +13,7 @@ from unified_hris_cdk import ChangeDetectionCursor, UnifiedDeclarativeSource
 from unified_hris_cdk.list_cache import ListCacheFactory
 
 from source_sage_hr import config as sage_config
-from source_sage_hr.terminations import STATE_KEY, EmployeesCursor, TerminationMemo
+from source_sage_hr.components.terminations import STATE_KEY, EmployeesCursor, TerminationMemo
 
 EMPLOYEES = "employees"
 

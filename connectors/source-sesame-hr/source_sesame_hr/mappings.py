@@ -26,9 +26,9 @@ from unified_hris.parsing import (
     parse_money,
 )
 
-from .contracts import current, employment_start, ordered
-from .contracts import period as contract_period
-from .joins import Links
+from .components.contracts import current, employment_start, ordered
+from .components.contracts import period as contract_period
+from .components.joins import Links
 
 TABLES = load_tables(yaml.safe_load(resources.files(__package__).joinpath("mappings.yaml").read_text("utf-8")))
 #: Sesame's clock times (``daysOff[].startTime``) carry no zone; the company's zone is assumed [I].

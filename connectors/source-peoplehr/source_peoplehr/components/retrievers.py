@@ -21,9 +21,9 @@ from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
 from airbyte_cdk.sources.types import Config, Record, StreamSlice
 
-from source_peoplehr.directory import Directory, directory
+from source_peoplehr.components.directory import Directory, directory
+from source_peoplehr.components.shapes import CONTEXT, display, norm_name
 from source_peoplehr.mappings import TIME_OFF_TYPES
-from source_peoplehr.shapes import CONTEXT, display, norm_name
 
 
 def _employees(people: Callable[[], Directory]) -> Iterable[dict[str, Any]]:

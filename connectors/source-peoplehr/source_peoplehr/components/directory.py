@@ -25,7 +25,7 @@ from airbyte_cdk.sources.types import StreamSlice
 from unified_hris.parsing import parse_date, parse_decimal
 from unified_hris_cdk.decoders import response_json
 
-from source_peoplehr.shapes import display
+from source_peoplehr.components.shapes import display
 
 logger = logging.getLogger("airbyte")
 

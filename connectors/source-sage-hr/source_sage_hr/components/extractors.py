@@ -32,8 +32,8 @@ from unified_hris.parsing import parse_date
 from unified_hris_cdk.decoders import response_json
 from unified_hris_cdk.skips import kept_record
 
-from source_sage_hr.employee_ids import pages
-from source_sage_hr.terminations import TerminationMemo, digest
+from source_sage_hr.components.employee_ids import pages
+from source_sage_hr.components.terminations import TerminationMemo, digest
 
 logger = logging.getLogger("airbyte")
 

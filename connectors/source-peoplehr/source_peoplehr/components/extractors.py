@@ -30,15 +30,15 @@ from unified_hris_cdk.decoders import response_json
 from unified_hris_cdk.skips import skipped_partition
 from unified_hris_cdk.source import config_error
 
-from source_peoplehr import areas as area_table
-from source_peoplehr.directory import Directory, Person, Window, as_date, directory, hours_per_day
-from source_peoplehr.history import periods
-from source_peoplehr.shapes import CONTEXT, missing_columns, translate
+from source_peoplehr.components import areas as area_table
+from source_peoplehr.components.directory import Directory, Person, Window, as_date, directory, hours_per_day
+from source_peoplehr.components.history import periods
+from source_peoplehr.components.shapes import CONTEXT, missing_columns, translate
 
 
 @dataclass
 class AreaRows(RecordExtractor):
-    """``extractor: {type: CustomRecordExtractor, class_name: source_peoplehr.extractors.AreaRows}``"""
+    """``extractor: {type: CustomRecordExtractor, class_name: source_peoplehr.components.extractors.AreaRows}``"""
 
     employee_list: HttpRequester
     config: Config

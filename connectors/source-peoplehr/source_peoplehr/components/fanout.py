@@ -21,8 +21,8 @@ from airbyte_cdk.sources.declarative.requesters.http_requester import HttpReques
 from airbyte_cdk.sources.types import Config, StreamSlice
 from unified_hris_cdk.partition_routers import SliceOnlyPartitionRouter
 
-from source_peoplehr import areas as area_table
-from source_peoplehr.directory import Window, directory, needs_read
+from source_peoplehr.components import areas as area_table
+from source_peoplehr.components.directory import Window, directory, needs_read
 
 logger = logging.getLogger("airbyte")
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from unified_hris.parsing import clean_str, parse_date
 
-from source_peoplehr.shapes import display
+from source_peoplehr.components.shapes import display
 
 #: unified field -> (PeopleHR field, history key, value key of a history row)
 FIELDS = {
