@@ -77,8 +77,8 @@ PRIVATE_NAMES: tuple[PrivateName, ...] = (
         _FACTORY,
         "_build_concurrent_cursor",
         "override",
-        "source.UnifiedComponentFactory: a change-detection stream's cursor is a ChangeDetectionCursor; "
-        "source_sage_hr.source: the employees cursor is an EmployeesCursor",
+        "source.UnifiedComponentFactory: a change-detection stream's cursor is a ChangeDetectionCursor "
+        "(or the subclass the manifest names as change_detection.class_name)",
     ),
     PrivateName(
         _FACTORY, "_message_repository", "read", "source: handed to ChangeDetectionCursor", set_in="__init__"

@@ -3,8 +3,8 @@
 It loads the connector's packaged ``manifest.yaml`` by absolute path (a ``manifest.yaml`` in the
 working directory can never shadow it) and teaches the CDK's component factory one extra cursor:
 an incremental ``DatetimeBasedCursor`` on ``modified_at`` whose ``$parameters`` carry
-``change_detection`` becomes a `ChangeDetectionCursor` (the CDK 7 manifest schema has no custom
-cursor type; the private CDK names this module touches are in `cdk_private`). The factory
+``change_detection`` becomes a `ChangeDetectionCursor`, or the subclass the manifest names there as
+``class_name`` (the concurrent CDK 7 source builds no ``CustomIncrementalSync`` concurrently; the private CDK names this module touches are in `cdk_private`). The factory
 also gives every requester the suite's transport (`transport`: total deadline, fail-fast hosts) and
 every error handler its bounds (`retries`: the sync's retry budget, client errors not retried).
 
@@ -15,6 +15,7 @@ writes (`unified_hris_cdk.masking`).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -286,7 +287,8 @@ class UnifiedComponentFactory(ModelToComponentFactory):
         if not isinstance(incremental, DatetimeBasedCursorModel) or options is None:
             return super()._build_concurrent_cursor(model, stream_slicer, config)
         options = options if isinstance(options, Mapping) else {}
-        return ChangeDetectionCursor(
+        cursor_class = _cursor_class(options.get("class_name"))
+        return cursor_class(
             stream_name=model.name or "",
             message_repository=self._message_repository,
             stream_state=self._connector_state_manager.get_stream_state(model.name or "", None),
@@ -297,7 +299,13 @@ class UnifiedComponentFactory(ModelToComponentFactory):
             facts={name: config.get(name) for name in FACT_FIELDS},
             guard=deletion_guard.DeletionGuard.of(config),
             keep_empty_scopes=bool(options.get("keep_empty_scopes", False)),
+            **self.cursor_arguments(cursor_class),
         )
+
+    def cursor_arguments(self, cursor_class: type[ChangeDetectionCursor]) -> dict[str, Any]:
+        """Extra constructor arguments of a connector's own change-detection cursor (the manifest names
+        it as ``$parameters.change_detection.class_name``); override in the connector's factory."""
+        return {}
 
     def _origin(self, model: DeclarativeStreamModel, config: Mapping[str, Any]) -> Callable[[], str] | None:
         """``source:tenant`` of the stream's records, from its unified transformation (asked lazily: a
@@ -307,6 +315,17 @@ class UnifiedComponentFactory(ModelToComponentFactory):
             if isinstance(transformation, UnifiedRecord):
                 return lambda: f"{transformation.source}:{transformation.tenant_of(config)}"
         return None
+
+
+def _cursor_class(name: Any) -> type[ChangeDetectionCursor]:
+    """The cursor class a manifest names (``module.Class``, a `ChangeDetectionCursor`), else the shared one."""
+    if not name:
+        return ChangeDetectionCursor
+    module, _, attr = str(name).rpartition(".")
+    found = getattr(importlib.import_module(module), attr)
+    if not (isinstance(found, type) and issubclass(found, ChangeDetectionCursor)):
+        raise TypeError(f"change_detection.class_name {name!r} is not a ChangeDetectionCursor")
+    return found
 
 
 def _spec_problem(error: ValidationError) -> tuple[str, str]:

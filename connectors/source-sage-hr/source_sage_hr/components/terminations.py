@@ -56,9 +56,12 @@ class TerminationMemo:
 
 
 class EmployeesCursor(ChangeDetectionCursor):
-    """The change-detection cursor of ``employees``, whose state also carries the `TerminationMemo`."""
+    """The change-detection cursor of ``employees`` (the manifest names it), whose state also carries the
+    `TerminationMemo` the connector's factory hands it."""
 
-    memo: TerminationMemo
+    def __init__(self, *, memo: TerminationMemo, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.memo = memo
 
     def _state_locked(self) -> MutableMapping[str, Any]:
         state: MutableMapping[str, Any] = super()._state_locked()
