@@ -81,9 +81,10 @@ def run_tap(
 
 
 def comparable(record: Mapping[str, Any]) -> str:
-    """A record without what each sync sets itself: `modified_at`, and a tombstone's deletion time
-    (`remote_deleted_at`, its CDC twin `_ab_cdc_deleted_at`, and the `record_hash` covering them)."""
-    volatile = VOLATILE | ({"remote_deleted_at", "_ab_cdc_deleted_at", "record_hash"} if record.get("is_deleted") else set())
+    """A record without what each sync sets itself: `modified_at`, and a tombstone's deletion time (in
+    `remote_deleted_at` and `_ab_cdc_deleted_at`, which its `record_hash` covers)."""
+    deletion_time = {"remote_deleted_at", "_ab_cdc_deleted_at", "record_hash"}
+    volatile = VOLATILE | (deletion_time if record.get("is_deleted") else set())
     return json.dumps(
         {k: v for k, v in record.items() if k not in volatile and v is not None}, sort_keys=True
     )

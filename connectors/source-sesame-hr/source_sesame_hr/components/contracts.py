@@ -28,6 +28,7 @@ from unified_hris.mapping import RECORD_CONTEXT
 from unified_hris.parsing import parse_date, parse_decimal
 from unified_hris_cdk.decoders import response_json
 from unified_hris_cdk.extractors import KeyPathExtractor
+from unified_hris_cdk.skips import kept_record
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: Without ``workDays``, a contract's weekly hours are spread over Monday to Friday.
@@ -97,7 +98,9 @@ class ContractBook:
     requester: Requester
     config: Config
 
-    def of(self, employee_id: str) -> list[dict[str, Any]]:
+    def of(self, employee_id: str) -> list[dict[str, Any]] | None:
+        """Every contract of the employee; None when a page was refused (the error handler ignores a
+        404: the employee was deleted meanwhile, or the call failed): its contract facts are unknown."""
         limit = self.config.get("page_size", 500)
         page, out = 1, []
         while True:
@@ -105,8 +108,8 @@ class ContractBook:
             response = self.requester.send_request(
                 path=f"/contract/v1/contracts/{employee_id}", request_params=params
             )
-            if response is None or response.status_code != 200:  # 404: deleted meanwhile (ignored)
-                return out
+            if response is None or response.status_code != 200:
+                return None
             body = response_json(response)
             rows = body.get("data") if isinstance(body, Mapping) else None
             out.extend(row for row in rows or [] if isinstance(row, dict))
@@ -123,7 +126,9 @@ def _reads_contracts(config: Config) -> bool:
 
 @dataclass
 class EmployeesWithContracts(KeyPathExtractor):
-    """Employees, each with its contracts as context (``read_contracts: false``: without)."""
+    """Employees, each with its contracts as context (``read_contracts: false``: without). An employee
+    whose contracts could not be read is kept as the state knew it (`skips.kept_record`), never emitted
+    without its contract facts."""
 
     requester: Requester | None = None
 
@@ -131,39 +136,47 @@ class EmployeesWithContracts(KeyPathExtractor):
         book = ContractBook(self.requester, self.config) if self.requester is not None else None
         for record in super().extract_records(response):
             if book is not None and _reads_contracts(self.config) and record.get("id"):
-                record[RECORD_CONTEXT] = {"contracts": book.of(str(record["id"]))}
+                contracts = book.of(str(record["id"]))
+                if contracts is None:
+                    yield kept_record(record["id"], "its contracts could not be read")
+                    continue
+                record[RECORD_CONTEXT] = {"contracts": contracts}
             yield record
 
 
 @dataclass
 class RequestsWithDayLength(KeyPathExtractor):
     """Day-off requests, each with the working hours of its employee on each of its days (from the
-    contract in force that day) as context, so that a partial day counts as part of a day."""
+    contract in force that day) as context, so that a partial day counts as part of a day. A request
+    whose employee's contracts could not be read is kept as the state knew it (`skips.kept_record`)."""
 
     requester: Requester | None = None
     #: per employee: (first day, last day, hours by weekday or weekly hours) of each contract
-    _periods: dict[str, list[tuple[str, str | None, Mapping[str, Any]]]] = field(
+    _periods: dict[str, list[tuple[str, str | None, Mapping[str, Any]]] | None] = field(
         default_factory=dict, init=False, repr=False
     )
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
-    def _contracts(self, employee_id: str) -> list[tuple[str, str | None, Mapping[str, Any]]]:
+    def _contracts(self, employee_id: str) -> list[tuple[str, str | None, Mapping[str, Any]]] | None:
+        """The employee's contract periods; None when its contracts could not be read."""
         with self._lock:  # both partitions (vacation, absence) ask; each employee is read once
-            known = self._periods.get(employee_id)
-            if known is None and self.requester is not None:
-                known = []
-                for contract in ordered(ContractBook(self.requester, self.config).of(employee_id)):
-                    first, last = period(contract)
-                    hours = {k: contract.get(k) for k in ("workDays", "weeklyHours")}
-                    known.append((str(first), last, hours))
-                self._periods[employee_id] = known
-            return known or []
+            if employee_id not in self._periods and self.requester is not None:
+                contracts = ContractBook(self.requester, self.config).of(employee_id)
+                self._periods[employee_id] = None if contracts is None else [
+                    (str(first), last, {k: c.get(k) for k in ("workDays", "weeklyHours")})
+                    for c in ordered(contracts)
+                    for first, last in [period(c)]
+                ]
+            return self._periods.get(employee_id, [])
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         for record in super().extract_records(response):
             employee = record.get("employee") or {}
             if self.requester is not None and _reads_contracts(self.config) and employee.get("id"):
                 contracts = self._contracts(str(employee["id"]))
+                if contracts is None:
+                    yield kept_record(record.get("id"), "its employee's contracts could not be read")
+                    continue
                 seconds: dict[str, int] = {}
                 for entry in record.get("daysOff") or []:
                     day = parse_date(entry.get("date")) if isinstance(entry, Mapping) else None
