@@ -30,7 +30,7 @@ MELTANO = METADATA / "meltano"
 #: Meltano's numeric kind `decimal` turns a value set from the environment or `meltano config set`
 #: into a Decimal, which Meltano then cannot write as JSON, and `integer` refuses `7.5`: a `number`
 #: field (a timeout in seconds, hours per day) is a string setting, which the tap reads back as a
-#: number (`unified_hris.singer.tap.AirbyteSourceTap.airbyte_config`).
+#: number (`unified_hris_cdk.singer.tap.AirbyteSourceTap.airbyte_config`).
 MELTANO_KINDS = {
     "string": "string",
     "integer": "integer",

@@ -48,7 +48,7 @@ class EnumTable:
 
 
 def load_tables(data: Mapping[str, Mapping[str, Any]]) -> dict[str, EnumTable]:
-    """Build named tables from data such as a connector's ``enums.yaml``.
+    """Build named tables from data such as a connector's ``mappings.yaml``.
 
     Each entry is either a plain ``{raw: unified}`` mapping or ``{"values": {...}, "default": X}``.
     """

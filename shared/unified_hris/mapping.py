@@ -1,13 +1,17 @@
-"""What a provider mapper receives: the config, the slice and helpers to build unified foreign keys."""
+"""What a provider mapper receives (the config, the slice, helpers to build unified foreign keys) and
+the derivations every connector's mappers share (`is_current`, `annualized_amount`, `employment_type`,
+`working_days`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from unified_hris.conventions import build_id
+from unified_hris.parsing import parse_money
 
 #: A mapper turns one raw provider record into the unified fields of one record.
 #: It returns the stream's own fields plus ``remote_id``; the envelope is added for it.
@@ -59,3 +63,24 @@ def working_days(start: date, end: date) -> int:
         return 0
     whole_weeks, rest = divmod((end - start).days + 1, 7)
     return whole_weeks * 5 + sum(1 for n in range(rest) if (start + timedelta(days=n)).weekday() < 5)
+
+
+def today() -> date:
+    """Today's date in UTC: what "current", "future" and "in force" are measured against in every mapper."""
+    return datetime.now(UTC).date()
+
+
+def is_current(start: str | None, end: str | None) -> bool | None:
+    """Whether the period from `start` to `end` (ISO dates, `end` included, None for open) holds today
+    (UTC); None when the start is not known."""
+    if start is None:
+        return None
+    day = today().isoformat()
+    return start <= day and (end is None or end >= day)
+
+
+def annualized_amount(amount: str | None, per_year: int | float | Decimal | None) -> str | None:
+    """`amount` (a `parse_money` string) times the payments per year, as money; None when either is missing."""
+    if amount is None or not per_year:
+        return None
+    return parse_money(Decimal(amount) * Decimal(per_year))

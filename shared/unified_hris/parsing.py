@@ -227,5 +227,3 @@ def clean_str(value: Any) -> str | None:
     return str(value).strip()
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)

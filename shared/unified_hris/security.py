@@ -1,16 +1,12 @@
-"""Where credentials may go (base-URL overrides, redirects) and how they are kept out of every output.
+"""Where credentials may go and how a secret is recognised in every form it can take (no CDK here).
 
-- `SecretMask` / `mask_secrets`: a secret is masked in every form it can take in a message: as typed
-  (surrounding whitespace included) and stripped, JSON-escaped (ASCII or not), as a Python ``repr`` of
-  the text or of its UTF-8 bytes, URL-encoded, and those forms of each other (a request body dumped
-  as bytes inside a JSON log line). The CDK's filter gets every form (its logs and traces), and the
-  console script masks each line it writes (records, state, connection status) and stderr.
-- `validate_base_url`: an override must be ``https://``, except for loopback addresses (local sandboxes
+- `SecretMask`: a secret is masked in every form it can take in a message: as typed (surrounding
+  whitespace included) and stripped, JSON-escaped (ASCII or not), as a Python ``repr`` of the text or
+  of its UTF-8 bytes, URL-encoded, and those forms of each other (a request body dumped as bytes
+  inside a JSON log line). `unified_hris_cdk.masking` hands every form to the CDK's filter and masks
+  each line the console script writes.
+- `base_url_problem`: an override must be ``https://``, except for loopback addresses (local sandboxes
   and proxies on the same machine); no credentials, query or fragment in it.
-- `install_redirect_guard`: ``requests`` drops ``Authorization`` on a cross-host redirect but keeps custom
-  headers such as ``X-Auth-Token`` and re-sends a POST body (PeopleHR's ``APIKey``) on 307/308. The guard
-  refuses to follow any redirect that leaves the original host or downgrades to http, before anything
-  is sent there.
 """
 
 from __future__ import annotations
@@ -18,16 +14,11 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-import sys
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
 import orjson
-import requests
-from airbyte_cdk.models import FailureType
-from airbyte_cdk.utils.airbyte_secrets_utils import update_secrets
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 MASK = "****"
 #: The ways a text is written out in messages: each maps a text to its written form.
@@ -100,45 +91,6 @@ class SecretMask:
         return value
 
 
-_mask = SecretMask(())
-_raw_secrets: set[str] = set()
-
-
-def remember_secret(value: str) -> None:
-    """A secret as the user typed it, before the connector normalised it (masked too)."""
-    _raw_secrets.add(value)
-
-
-def mask_secrets(secrets: Iterable[Any]) -> SecretMask:
-    """Mask `secrets` (and the remembered raw ones) everywhere from now on; the CDK's filter included."""
-    global _mask
-    _mask = SecretMask([*(s for s in secrets if isinstance(s, str)), *_raw_secrets])
-    update_secrets(list(_mask.forms))
-    return _mask
-
-
-def current_mask() -> SecretMask:
-    return _mask
-
-
-class MaskedStream:
-    """A text stream (stderr) whose writes go through the current mask."""
-
-    def __init__(self, inner: TextIO) -> None:
-        self._inner = inner
-
-    def write(self, text: str) -> int:
-        return self._inner.write(_mask.text(text))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-
-def mask_stderr() -> None:
-    if not isinstance(sys.stderr, MaskedStream):
-        sys.stderr = MaskedStream(sys.stderr)  # type: ignore[assignment]
-
-
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -162,28 +114,3 @@ def base_url_problem(value: Any) -> str | None:
     if parts.query or parts.fragment:
         return "remove the query string and fragment from the URL"
     return None
-
-
-def install_redirect_guard() -> None:
-    """Make every ``requests`` session of this process refuse cross-host or downgrading redirects."""
-    if getattr(requests.Session.rebuild_auth, "_hris_guard", False):
-        return
-    original = requests.Session.rebuild_auth
-
-    def rebuild_auth(self: requests.Session, prepared_request: Any, response: Any) -> None:
-        source, target = urlsplit(response.request.url), urlsplit(prepared_request.url)
-        if (
-            self.should_strip_auth(response.request.url, prepared_request.url)
-            or source.hostname != target.hostname
-        ):
-            message = (
-                f"The API at {source.hostname} redirected to another host ({target.hostname}); the connector does not "
-                "follow it because the request carries your credentials. Check the base URL, region or subdomain."
-            )
-            raise AirbyteTracedException(
-                message=message, internal_message=message, failure_type=FailureType.config_error
-            )
-        original(self, prepared_request, response)
-
-    rebuild_auth._hris_guard = True  # type: ignore[attr-defined]
-    requests.Session.rebuild_auth = rebuild_auth  # type: ignore[method-assign]

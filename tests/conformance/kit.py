@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 import jsonschema
 import pytest
 from hris_sandbox import Company, SandboxServer
-from hris_sandbox.providers import create_app
+from sandboxes import create_app
 from unified_hris.schemas import STREAMS, load_schema
 
 from conformance.runner import ConnectorRunner, RunResult, configured_catalog

@@ -20,7 +20,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("AIRBYTE_NO_UI", "1")
 
 from hris_sandbox import Company, SandboxServer
-from hris_sandbox.providers import create_app
+from sandboxes import create_app
 
 
 @dataclass(frozen=True)

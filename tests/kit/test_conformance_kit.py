@@ -16,7 +16,7 @@ from conformance.kit import (
 )
 from conformance.runner import ConnectorRunner
 from hris_sandbox import Company, SandboxServer
-from hris_sandbox.providers import create_app
+from sandboxes import create_app
 
 TOY = [sys.executable, str(Path(__file__).resolve().parents[1] / "fixtures" / "toy_connector" / "main.py")]
 

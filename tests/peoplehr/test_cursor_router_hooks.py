@@ -8,8 +8,8 @@ from datetime import datetime
 from airbyte_cdk.models import Type
 from airbyte_cdk.sources.message import InMemoryMessageRepository
 from airbyte_cdk.sources.types import Record, StreamSlice
-from unified_hris.components.change_detection import ChangeDetectionCursor, fingerprints
 from unified_hris.conventions import envelope
+from unified_hris_cdk.change_detection import ChangeDetectionCursor, fingerprints
 
 
 class Partition:

@@ -19,9 +19,9 @@ from airbyte_cdk.test.entrypoint_wrapper import read
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
-from unified_hris.components import UnifiedRecord
 from unified_hris.mapping import RECORD_CONTEXT
 from unified_hris.schemas import load_schema
+from unified_hris_cdk import UnifiedRecord
 
 from .conftest import CONNECTORS, Connector, start_sandbox
 

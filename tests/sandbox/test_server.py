@@ -4,10 +4,11 @@ from datetime import date
 
 import pytest
 import requests
+from fixtures.toy_hr_sandbox import TOKEN
 from hris_sandbox import Company, Fault, SandboxServer
 from hris_sandbox.limits import SlidingWindowLimiter
-from hris_sandbox.providers import available, create_app
-from hris_sandbox.providers.toy_hr import TOKEN
+from hris_sandbox.providers import available
+from sandboxes import create_app
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -112,6 +113,7 @@ def test_sliding_window_limiter():
 
 
 def test_providers_are_discoverable():
-    assert "toy-hr" in available()
+    assert {"sage-hr", "peoplehr", "sesame-hr"} <= set(available())
+    assert "toy-hr" not in available()  # test-only: tests/fixtures/toy_hr_sandbox.py
     with pytest.raises(ValueError, match="unknown provider"):
         create_app("workday", Company.generate(5))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from source_sesame_hr.joins import Links, LinkStore
+from source_sesame_hr.components.joins import Links, LinkStore
 
 
 def test_links_come_back_per_key_in_listing_order_with_their_values() -> None:

@@ -1,10 +1,9 @@
-"""CDK (and requests-cache) code whose behaviour the reliability components rely on without
+"""Public CDK (and requests-cache) code whose behaviour the reliability components rely on without
 replacing it, pinned to the versions they were written against (`pinning`): an upgrade that changes
-one fails here until the reliance is checked again.
+one fails here until the reliance is checked again. Private CDK names (`HttpClient._send_with_retry`,
+`SimpleRetriever._parse_response`, ...) are in the one table `unified_hris_cdk.cdk_private`, pinned by
+`test_cdk_private.py`.
 
-- `HttpClient._handle_error_resolution` asks the backoff strategies for a wait after every failed
-  attempt, the last one included, with the attempt's number; `_send_with_retry` makes
-  ``max_retries + 1`` attempts: `retries.BudgetedBackoff` charges no wait after the last attempt.
 - `DefaultErrorHandler.interpret_response` tries the filters in order and retries what none matches
   (a 431 too): `retries.ClientErrorFilter` goes first.
 - `AirbyteEntrypoint.set_up_secret_filter` is what check, discover and read call with the config:
@@ -13,8 +12,6 @@ one fails here until the reliance is checked again.
   the secrets `UnifiedDeclarativeSource` stripped are the ones the filter knows and the streams use;
   `DefaultConnectorMixin.configure` writes it to the temporary folder through `write_config`, which
   `UnifiedDeclarativeSource` makes write nothing (a killed sync would leave the secrets on disk).
-- `SimpleRetriever._parse_response` (private) never gives an error response to the record selector:
-  `skips.SkippingRetriever` overrides it to pass a skip marker instead.
 - `RecordSelector.filter_and_transform` transforms before the client-side filter (the cursor) when
   the stream is client-side incremental: a skip marker passes the transformation and stops at the
   cursor (`skips`).
@@ -29,21 +26,16 @@ from airbyte_cdk.sources.declarative.extractors.record_selector import RecordSel
 from airbyte_cdk.sources.declarative.requesters.error_handlers.default_error_handler import (
     DefaultErrorHandler,
 )
-from airbyte_cdk.sources.declarative.retrievers.simple_retriever import SimpleRetriever
-from airbyte_cdk.sources.streams.http.http_client import HttpClient
 from pinning import source_digest
 from requests_cache import CachedSession
 
 PINNED = {
-    HttpClient._handle_error_resolution: "d09b80cf4e4a8cc5837659dcd2425c7dd3531e961da56b3e1a9ea1e1b54c7f45",
-    HttpClient._send_with_retry: "1e9bacde06bdf37a285b37a8cfb02226803b4c52180fc98f830aa0be0a60d2be",
     DefaultErrorHandler.interpret_response: "27c4e79fd46382e08fa575d15d704d587cfdc109970b11b5bc293eb2e02b80ac",
     AirbyteEntrypoint.set_up_secret_filter: "29926aa81ba003884d3ac0cba0355c590cffdcc191a7b2618ead18283f683d4c",
     ConcurrentDeclarativeSource.configure: "5b08fc760e29d60c0d8a9dc360d37757fe80e3be6fbe04c3ee2e8444e4140b90",
     RecordSelector.filter_and_transform: "a2330dd2b29c71cc23f6ef6eb0fe1f0c180d0886c838b5ec481abd7879402e7a",
     CachedSession.settings.fget: "9c8294a62ac56b39ed0df58e9c037d1ac5f5d86299b616b6cd63e95d5c02fb90",
     DefaultConnectorMixin.configure: "aa1382afb5f4f74bb88548b4329a76df245c35495da5ced5083c8485f75cbb84",
-    SimpleRetriever._parse_response: "c65b12825b8c7361d17829bc7cab7984e50213370968a9dcf93d6bb755943602",
 }
 
 

@@ -13,7 +13,8 @@ from airbyte_cdk.sources.types import Record, StreamSlice
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from unified_hris.components.change_detection import (
+from unified_hris.conventions import envelope, parse_timestamp
+from unified_hris_cdk.change_detection import (
     CHECKPOINT_ENV,
     ChangeDetectionCursor,
     DateWindows,
@@ -21,9 +22,8 @@ from unified_hris.components.change_detection import (
     latest_emission,
     state_problem,
 )
-from unified_hris.components.deletion_guard import DeletionGuard
-from unified_hris.components.skips import kept_record, skipped_partition
-from unified_hris.conventions import envelope, parse_timestamp
+from unified_hris_cdk.deletion_guard import DeletionGuard
+from unified_hris_cdk.skips import kept_record, skipped_partition
 
 
 class FakePartition:

@@ -12,10 +12,10 @@ from airbyte_cdk.sources.declarative.decoders.pagination_decoder_decorator impor
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     HttpResponseFilter as HttpResponseFilterModel,
 )
-from unified_hris.components import decoders
-from unified_hris.components.decoders import ParsedBodyDecoder, ParsedBodyResponseFilter
-from unified_hris.components.retries import ClientErrorFilter
-from unified_hris.components.source import UnifiedComponentFactory
+from unified_hris_cdk import decoders
+from unified_hris_cdk.decoders import ParsedBodyDecoder, ParsedBodyResponseFilter
+from unified_hris_cdk.retries import ClientErrorFilter
+from unified_hris_cdk.source import UnifiedComponentFactory
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "toy_connector"))
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 from airbyte_cdk.sources.declarative.extractors.dpath_extractor import DpathExtractor
-from unified_hris.components.extractors import KeyPathExtractor
+from unified_hris_cdk.extractors import KeyPathExtractor
 
 
 def _response(body: Any) -> requests.Response:

@@ -10,9 +10,9 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     BearerAuthenticator as BearerModel,
 )
-from unified_hris.components.auth import RenderedOnceToken
-from unified_hris.components.sessions import remember_environment_settings
-from unified_hris.components.source import UnifiedComponentFactory
+from unified_hris_cdk.auth import RenderedOnceToken
+from unified_hris_cdk.sessions import remember_environment_settings
+from unified_hris_cdk.source import UnifiedComponentFactory
 
 CONFIG = {"api_key": "k-123"}
 

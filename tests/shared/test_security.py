@@ -7,8 +7,9 @@ import pytest
 import requests
 from conformance.runner import ConnectorRunner
 from hris_sandbox import Company, Fault, SandboxServer
-from hris_sandbox.providers import create_app
-from unified_hris.security import base_url_problem, install_redirect_guard
+from sandboxes import create_app
+from unified_hris.security import base_url_problem
+from unified_hris_cdk.redirects import install_redirect_guard
 
 TOY = [sys.executable, str(Path(__file__).resolve().parents[1] / "fixtures" / "toy_connector" / "main.py")]
 

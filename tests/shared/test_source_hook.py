@@ -1,10 +1,12 @@
-"""The one place we reach into the CDK: a declared change-detection cursor becomes ours, for the pinned CDK."""
+"""The component factory's hooks, for the pinned CDK: a declared change-detection cursor becomes ours,
+parent streams are built with the same hooks, the budget, the console script. Every private CDK name
+these hooks touch is in `unified_hris_cdk.cdk_private` (pinned by `test_cdk_private.py`)."""
 
 import sys
 from pathlib import Path
 
 import pytest
-from unified_hris.components import ChangeDetectionCursor
+from unified_hris_cdk import ChangeDetectionCursor
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "toy_connector"))
 
@@ -30,8 +32,8 @@ def test_windowed_stream_slices_carry_the_request_window():
 
 def test_parent_streams_are_built_with_the_same_factory_hooks():
     """The CDK builds a substream's parent with a factory of its own; ours must build it (timeout, one parse)."""
-    from unified_hris.components.decoders import ParsedBodyDecoder
-    from unified_hris.components.source import DEFAULT_READ_TIMEOUT_SECONDS
+    from unified_hris_cdk.decoders import ParsedBodyDecoder
+    from unified_hris_cdk.source import DEFAULT_READ_TIMEOUT_SECONDS
 
     stream = next(s for s in SourceToyHR(config=CONFIG).streams(CONFIG) if s.name == "compensations")
     parent = stream.cursor._partition_router.parent_stream_configs[0].stream
@@ -46,8 +48,8 @@ def test_the_budget_remembers_calls_not_requests():
         MovingWindowCallRatePolicy as PolicyModel,
     )
     from airbyte_cdk.sources.streams.call_rate import CallRateLimitHit
-    from unified_hris.components.budget import CallCountingPolicy
-    from unified_hris.components.source import UnifiedComponentFactory
+    from unified_hris_cdk.budget import CallCountingPolicy
+    from unified_hris_cdk.source import UnifiedComponentFactory
 
     policy = UnifiedComponentFactory().create_component(
         PolicyModel,
@@ -71,8 +73,8 @@ def test_the_console_script_parses_the_state_file_once(tmp_path, monkeypatch, ca
     import json
 
     from airbyte_cdk.connector import BaseConnector
-    from unified_hris.components import files
-    from unified_hris.components.source import run
+    from unified_hris_cdk import files
+    from unified_hris_cdk.source import run
 
     paths = {}
     for name, payload in {
@@ -104,7 +106,7 @@ def test_the_console_script_parses_the_state_file_once(tmp_path, monkeypatch, ca
 
 
 def test_a_long_message_is_written_whole_after_what_was_buffered(capsys):
-    from unified_hris.components.source import DIRECT_WRITE_CHARS, _write_message
+    from unified_hris_cdk.source import DIRECT_WRITE_CHARS, _write_message
 
     state = '{"type":"STATE","state":"' + "0123456789abcdef," * (DIRECT_WRITE_CHARS // 17 + 1) + '"}'
     for message in ('{"type":"RECORD"}', state, '{"type":"LOG"}'):

@@ -21,8 +21,8 @@ from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from source_sage_hr.source import SourceSageHR
 from source_sesame_hr.source import SourceSesameHR
-from unified_hris.components import list_cache, retries, transport
 from unified_hris.security import SecretMask
+from unified_hris_cdk import list_cache, retries, transport
 
 
 class _Hello(BaseHTTPRequestHandler):

@@ -1,4 +1,4 @@
-"""The connectors as Singer taps (`unified_hris.singer`), through their console scripts against the
+"""The connectors as Singer taps (`unified_hris_cdk.singer`), through their console scripts against the
 sandboxes, each run compared with the same connector's Airbyte entrypoint.
 
 The shared machinery is exercised on Sage HR (the tap class is the same for every connector); the
@@ -27,7 +27,7 @@ from hris_sandbox import Company, SandboxServer
 from hris_sandbox.providers import create_app
 from installed import source_script, tap_script
 from source_sage_hr.source import SourceSageHR
-from unified_hris.singer.read import SharedRead
+from unified_hris_cdk.singer.read import SharedRead
 
 pytestmark = pytest.mark.slow
 SINGER_TYPES = {"SCHEMA", "RECORD", "STATE", "ACTIVATE_VERSION", "BATCH"}

@@ -1,4 +1,4 @@
-"""PeopleHR records -> unified models. Enum tables live in ``enums.yaml``.
+"""PeopleHR records -> unified models. Enum tables live in ``mappings.yaml``.
 
 Mappers get the raw PeopleHR row and read what the row alone does not say (whose row it is, the
 translated saved-query row, a salary row's end date) from the context the extractor or retriever
@@ -8,14 +8,21 @@ attached (``ctx.record``, see `unified_hris.mapping.RECORD_CONTEXT`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from importlib import resources
 from typing import Any
 
 import yaml
 from unified_hris.enums import load_tables
-from unified_hris.mapping import MappingContext, employment_type, working_days
+from unified_hris.mapping import (
+    MappingContext,
+    annualized_amount,
+    employment_type,
+    is_current,
+    today,
+    working_days,
+)
 from unified_hris.parsing import (
     DEFAULT_CURRENCY_SYMBOLS,
     clean_str,
@@ -27,19 +34,15 @@ from unified_hris.parsing import (
     parse_money,
 )
 
-from source_peoplehr.shapes import display, norm_name
+from source_peoplehr.components.shapes import display, norm_name
 
-_DATA = yaml.safe_load(resources.files("source_peoplehr").joinpath("enums.yaml").read_text("utf-8"))
+_DATA = yaml.safe_load(resources.files("source_peoplehr").joinpath("mappings.yaml").read_text("utf-8"))
 T = load_tables(_DATA["tables"])
 PAYMENTS_PER_YEAR: Mapping[str, int] = _DATA["payments_per_year"]
 PERIODS_PER_YEAR: Mapping[str, int] = _DATA["periods_per_year"]
 TIME_OFF_TYPES: list[dict[str, Any]] = _DATA["time_off_types"]
 _TYPES = {row["id"]: row for row in TIME_OFF_TYPES}
 UK = "Europe/London"  # LastActionDateTime carries no offset; PeopleHR is a UK product [I]
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
 
 
 def lifecycle(start: str | None, leaving: str | None, today: date) -> str:
@@ -55,7 +58,7 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     c = ctx.record
     start = parse_date(display(raw, "StartDate"))
     leaving = parse_date(display(raw, "LeavingDate"))
-    status_raw = lifecycle(start, leaving, _today())
+    status_raw = lifecycle(start, leaving, today())
     kind = display(raw, "EmploymentType")
     gender, gender_raw = T["gender"].pair(display(raw, "Gender"))
     worker_type, _ = T["worker_type"].pair(kind)
@@ -184,7 +187,7 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
 
     The id is the vendor's key of a leave record, employee + start + end (with the stable employee
     key and the kind of record), the same through the per-employee calls and saved queries. An other
-    event's category comes from its ``Reason`` (`other_event_category` in ``enums.yaml``)."""
+    event's category comes from its ``Reason`` (`other_event_category` in ``mappings.yaml``)."""
     c = ctx.record
     row = c.get("shaped") or raw
     area = c["area"]
@@ -262,7 +265,6 @@ def employment(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     kind = period.get("employment_type")
     worker_type, _ = T["worker_type"].pair(kind)
     effective, end = period["effective_date"], period.get("end_date")
-    today = _today().isoformat()
     return {
         "remote_id": f"{c['employee']}:{effective}",
         "remote_id_is_synthetic": True,
@@ -278,7 +280,7 @@ def employment(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "effective_date": effective,
         "end_date": end,
         "is_primary": True,
-        "is_current": effective <= today and (end is None or end >= today),
+        "is_current": is_current(effective, end),
     }
 
 
@@ -289,7 +291,6 @@ def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     row = c.get("shaped") or raw
     effective = parse_date(salary.get("EffectiveFrom"))
     end = c.get("end_date")
-    today = _today().isoformat()
     period, period_raw = T["pay_period"].pair(salary.get("SalaryType"))
     frequency, frequency_raw = T["pay_frequency"].pair(salary.get("PaymentFrequency"))
     symbols = {**DEFAULT_CURRENCY_SYMBOLS, **(ctx.config.get("currency_symbols") or {})}
@@ -324,8 +325,8 @@ def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "payments_per_year": PAYMENTS_PER_YEAR.get(frequency or ""),
         "effective_date": effective,
         "end_date": end,
-        "is_current": effective is not None and effective <= today and (end is None or end >= today),
-        "annualized_amount": parse_money(Decimal(amount) * per_year) if amount and per_year else None,
+        "is_current": bool(is_current(effective, end)),
+        "annualized_amount": annualized_amount(amount, per_year),
         "note": note,
     }
 

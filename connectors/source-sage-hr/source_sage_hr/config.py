@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from unified_hris.components import config_error
 from unified_hris.schemas import enum_fields
 from unified_hris.security import base_url_problem
+from unified_hris_cdk import config_error
 
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _ADDRESS = re.compile(r"(?:https?://)?(?P<label>[^/]+?)(?:\.sage\.hr)?/?")

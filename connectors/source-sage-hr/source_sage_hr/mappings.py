@@ -1,16 +1,23 @@
-"""Sage HR records -> unified fields (one mapper per stream; enum tables in ``enums.yaml``)."""
+"""Sage HR records -> unified fields (one mapper per stream; enum tables in ``mappings.yaml``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from importlib import resources
 from typing import Any
 
 import yaml
 from unified_hris.enums import load_tables
-from unified_hris.mapping import MappingContext, employment_type, working_days
+from unified_hris.mapping import (
+    MappingContext,
+    annualized_amount,
+    employment_type,
+    is_current,
+    today,
+    working_days,
+)
 from unified_hris.parsing import (
     clean_str,
     parse_currency,
@@ -20,24 +27,18 @@ from unified_hris.parsing import (
     parse_money,
 )
 
-from source_sage_hr.extractors import CUSTOM_FIELDS_KEY, POLICY_KEY, REASON_TYPE_KEY, TERMINATION_KEY
+from source_sage_hr.components.extractors import (
+    CUSTOM_FIELDS_KEY,
+    POLICY_KEY,
+    REASON_TYPE_KEY,
+    TERMINATION_KEY,
+)
 
 TABLES = load_tables(
-    yaml.safe_load(resources.files("source_sage_hr").joinpath("enums.yaml").read_text("utf-8"))
+    yaml.safe_load(resources.files("source_sage_hr").joinpath("mappings.yaml").read_text("utf-8"))
 )
 TERMINATED_LISTING = "terminated-employees"
 ANNUAL_FACTOR = {"YEAR": 1, "HALF_YEAR": 2, "QUARTER": 4, "MONTH": 12, "TWO_WEEKS": 26, "WEEK": 52}
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
-
-
-def _is_current(start: str | None, end: str | None) -> bool | None:
-    if start is None:
-        return None
-    today = _today().isoformat()
-    return start <= today and (end is None or end >= today)
 
 
 def _contract(raw: Any) -> dict[str, Any]:
@@ -85,7 +86,7 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     if leaver:
         status, status_raw = "INACTIVE", "terminated"
     else:
-        status, status_raw = ("PENDING" if start and start > _today().isoformat() else "ACTIVE"), "active"
+        status, status_raw = ("PENDING" if start and start > today().isoformat() else "ACTIVE"), "active"
     gender, gender_raw = TABLES["gender"].pair(raw.get("gender"))
     marital, marital_raw = TABLES["marital_status"].pair(raw.get("marital_status"))
     termination_type, termination_type_raw = TABLES["termination_type"].pair(raw.get(REASON_TYPE_KEY))
@@ -154,7 +155,7 @@ def employment(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "effective_date": effective,
         "end_date": end,
         "is_primary": True,
-        "is_current": _is_current(effective, end),
+        "is_current": is_current(effective, end),
     }
 
 
@@ -263,8 +264,8 @@ def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "pay_period_raw": period_raw,
         "effective_date": start,
         "end_date": end,
-        "is_current": _is_current(start, end),
-        "annualized_amount": parse_money(Decimal(amount) * factor) if amount is not None and factor else None,
+        "is_current": is_current(start, end),
+        "annualized_amount": annualized_amount(amount, factor),
         "note": clean_str(raw.get("comment")),
     }
 

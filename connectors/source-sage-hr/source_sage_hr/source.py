@@ -5,23 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
-    DeclarativeStream as DeclarativeStreamModel,
-)
-from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
-from unified_hris.components import ChangeDetectionCursor, UnifiedDeclarativeSource
-from unified_hris.components.list_cache import ListCacheFactory
+from unified_hris_cdk import ChangeDetectionCursor, UnifiedDeclarativeSource
+from unified_hris_cdk.list_cache import ListCacheFactory
 
 from source_sage_hr import config as sage_config
-from source_sage_hr.terminations import STATE_KEY, EmployeesCursor, TerminationMemo
+from source_sage_hr.components.terminations import STATE_KEY, EmployeesCursor, TerminationMemo
 
 EMPLOYEES = "employees"
 
 
 class SageComponentFactory(ListCacheFactory):
-    """Gives the ``employees`` stream's cursor and its extractor one shared `TerminationMemo`, loaded
+    """Gives the ``employees`` stream's `EmployeesCursor` and its extractor one shared `TerminationMemo`, loaded
     from that stream's state (custom components receive it as the ``termination_memo`` argument);
-    requesters marked ``use_cache: true`` share the sync's list cache (`unified_hris.components.list_cache`)."""
+    requesters marked ``use_cache: true`` share the sync's list cache (`unified_hris_cdk.list_cache`)."""
 
     _termination_memo: TerminationMemo | None = None
 
@@ -32,14 +28,9 @@ class SageComponentFactory(ListCacheFactory):
             self._termination_memo = TerminationMemo(state.get(STATE_KEY))
         return self._termination_memo
 
-    def _build_concurrent_cursor(
-        self, model: DeclarativeStreamModel, stream_slicer: Any, config: Mapping[str, Any]
-    ) -> Cursor:
-        cursor = super()._build_concurrent_cursor(model, stream_slicer, config)
-        if model.name == EMPLOYEES and type(cursor) is ChangeDetectionCursor:
-            cursor.__class__ = EmployeesCursor  # same object, plus the memo in its state
-            cursor.memo = self.termination_memo  # type: ignore[attr-defined]
-        return cursor
+    def cursor_arguments(self, cursor_class: type[ChangeDetectionCursor]) -> dict[str, Any]:
+        """The employees stream's `EmployeesCursor` (named in the manifest) gets the memo."""
+        return {"memo": self.termination_memo} if issubclass(cursor_class, EmployeesCursor) else {}
 
     def create_custom_component(self, model: Any, config: Mapping[str, Any], **kwargs: Any) -> Any:
         kwargs.setdefault("termination_memo", self.termination_memo)

@@ -1,7 +1,7 @@
 """Sesame HR records -> unified records. One function per stream, `mapper(raw, ctx) -> fields`.
 
 Timestamps carry Europe/Madrid offsets and become UTC; dates stay calendar dates. Enum tables live in
-``enums.yaml``. Employees get their department, office and manager from the assignation listings that
+``mappings.yaml``. Employees get their department, office and manager from the assignation listings that
 `joins.AssignationJoin` puts in the slice (``ctx.stream_slice.extra_fields["links"]``), and their
 employment facts (dates, hours, contract and workday type) from their contracts, which
 `contracts.EmployeesWithContracts` hands over as the record's context (``ctx.record["contracts"]``).
@@ -10,14 +10,13 @@ employment facts (dates, hours, contract and workday type) from their contracts,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from decimal import Decimal
 from importlib import resources
 from typing import Any
 
 import yaml
 from unified_hris.enums import EnumTable, load_tables
-from unified_hris.mapping import MappingContext, employment_type
+from unified_hris.mapping import MappingContext, annualized_amount, employment_type, is_current, today
 from unified_hris.parsing import (
     clean_str,
     parse_currency,
@@ -27,11 +26,11 @@ from unified_hris.parsing import (
     parse_money,
 )
 
-from .contracts import current, employment_start, ordered
-from .contracts import period as contract_period
-from .joins import Links
+from .components.contracts import current, employment_start, ordered
+from .components.contracts import period as contract_period
+from .components.joins import Links
 
-TABLES = load_tables(yaml.safe_load(resources.files(__package__).joinpath("enums.yaml").read_text("utf-8")))
+TABLES = load_tables(yaml.safe_load(resources.files(__package__).joinpath("mappings.yaml").read_text("utf-8")))
 #: Sesame's clock times (``daysOff[].startTime``) carry no zone; the company's zone is assumed [I].
 LOCAL_TZ = "Europe/Madrid"
 PAYMENTS_PER_PERIOD = {"DAY": None, "WEEK": 52, "TWO_WEEKS": 26, "HALF_MONTH": 24, "MONTH": 12, "YEAR": 1}
@@ -63,13 +62,6 @@ def _deletion(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {"remote_deleted_at": deleted_at, "is_deleted": True} if deleted_at else {}
 
 
-def _is_current(start: str | None, end: str | None) -> bool | None:
-    if start is None:
-        return None
-    today = date.today().isoformat()
-    return start <= today and (end is None or end >= today)
-
-
 # -- organisation ---------------------------------------------------------------------------------
 def _contract_facts(contract: Mapping[str, Any]) -> dict[str, Any]:
     """Title, time type and worker type of one contract (H2 names, or H1's nested objects)."""
@@ -93,7 +85,7 @@ def _employment(contracts: list[Mapping[str, Any]]) -> dict[str, Any]:
     Start: the first day of the latest unbroken run of contracts; termination: the last contract's end
     (the planned end while it is ahead); hire: the seniority date; hours, FTE, contract and workday
     type: the contract in force today (a leaver's last, a future starter's first)."""
-    now = current(contracts, date.today())
+    now = current(contracts, today())
     if now is None:
         return {}
     facts = _contract_facts(now)
@@ -116,7 +108,7 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     status, status_raw = TABLES["employment_status"].pair(raw.get("status"))
     employment = _employment(ordered(ctx.record.get("contracts") or []))
     start = employment.get("start_date")
-    if status == "ACTIVE" and start and start > date.today().isoformat():
+    if status == "ACTIVE" and start and start > today().isoformat():
         status = "PENDING"  # Sesame lists a future starter as active; its contract has not begun
     contract_title = employment.pop("job_title", None)
     job_title = clean_str(raw.get("jobChargeName")) or contract_title
@@ -366,8 +358,8 @@ def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "payments_per_year": payments if isinstance(payments, int) else None,
         "effective_date": start,
         "end_date": end,
-        "is_current": _is_current(start, end),
-        "annualized_amount": parse_money(Decimal(amount) * per_year) if amount and per_year else None,
+        "is_current": is_current(start, end),
+        "annualized_amount": annualized_amount(amount, per_year),
         "note": clean_str(raw.get("comments")),
         **_timestamps(raw),
     }
@@ -403,8 +395,8 @@ def _assigned_compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[
         "payments_per_year": per_year,
         "effective_date": start,
         "end_date": end,
-        "is_current": _is_current(start, end),
-        "annualized_amount": parse_money(Decimal(amount) * per_year) if amount and per_year else None,
+        "is_current": is_current(start, end),
+        "annualized_amount": annualized_amount(amount, per_year),
         "note": "; ".join(n for n in notes if n) or None,
         **_timestamps(raw),
     }
@@ -422,7 +414,7 @@ def employment(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "effective_date": start,
         "end_date": end,
         "is_primary": True,
-        "is_current": _is_current(start, end),
+        "is_current": is_current(start, end),
     }
 
 

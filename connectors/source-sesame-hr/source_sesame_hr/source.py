@@ -1,32 +1,14 @@
-"""The Sesame HR source: the declarative manifest and config validation."""
+"""The Sesame HR source: the declarative manifest, its host hint and the config checks (`config`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
-from unified_hris.components import UnifiedDeclarativeSource, config_error
-from unified_hris.components.list_cache import ListCacheFactory
-from unified_hris.security import is_loopback
+from unified_hris_cdk import UnifiedDeclarativeSource
+from unified_hris_cdk.list_cache import ListCacheFactory
 
-REGIONS = ("eu1",)
-CATEGORIES = frozenset(
-    {
-        "VACATION",
-        "SICK",
-        "PERSONAL",
-        "PARENTAL",
-        "BEREAVEMENT",
-        "JURY_DUTY",
-        "VOLUNTEER",
-        "UNPAID",
-        "PUBLIC_HOLIDAY",
-        "TIME_IN_LIEU",
-        "OTHER",
-    }
-)
+from source_sesame_hr import config as sesame_config
 
 
 class SourceSesameHR(UnifiedDeclarativeSource):
@@ -42,65 +24,4 @@ class SourceSesameHR(UnifiedDeclarativeSource):
         )
 
     def validate_config(self, config: Mapping[str, Any]) -> None:
-        token = config.get("api_token")
-        if not isinstance(token, str) or not token.strip() or any(ch.isspace() for ch in token.strip()):
-            raise config_error(
-                "api_token", "paste the token from Sesame (Settings > Integrations > API), without spaces."
-            )
-        region = config.get("region", "eu1")
-        if region not in REGIONS:
-            raise config_error(
-                "region", f"known regions are {', '.join(REGIONS)}; for another one set base_url."
-            )
-        self._validate_base_url(config.get("base_url"))
-        self._validate_start_date(config.get("start_date"))
-        for field, low, high in (
-            ("requests_per_minute", 1, None),
-            ("num_workers", 1, 10),
-            ("page_size", 1, 500),
-        ):
-            value = config.get(field)
-            if value is None:
-                continue
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int)
-                or value < low
-                or (high and value > high)
-            ):
-                bounds = f"between {low} and {high}" if high else f"at least {low}"
-                raise config_error(field, f"must be a whole number {bounds}, got {value!r}.")
-        categories = config.get("time_off_categories") or {}
-        if not isinstance(categories, Mapping):
-            raise config_error("time_off_categories", "must be an object of absence-type name -> category.")
-        unknown = {name: value for name, value in categories.items() if value not in CATEGORIES}
-        if unknown:
-            raise config_error(
-                "time_off_categories",
-                f"unknown categories {unknown}; use one of {', '.join(sorted(CATEGORIES))}.",
-            )
-
-    @staticmethod
-    def _validate_base_url(value: Any) -> None:
-        if value in (None, ""):
-            return
-        if not isinstance(value, str):
-            raise config_error("base_url", "must be a URL such as https://api-eu1.sesametime.com.")
-        parts = urlsplit(value.strip())
-        if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise config_error("base_url", f"{value!r} is not a URL such as https://api-eu1.sesametime.com.")
-        if parts.scheme == "http" and not is_loopback(parts.hostname):
-            raise config_error(
-                "base_url", "must use https (plain http is accepted only for a loopback sandbox address)."
-            )
-        if parts.query or parts.fragment or parts.username or parts.password:
-            raise config_error("base_url", "must not carry credentials, a query or a fragment.")
-
-    @staticmethod
-    def _validate_start_date(value: Any) -> None:
-        try:
-            start = date.fromisoformat(str(value)[:10])
-        except ValueError:
-            raise config_error("start_date", f"{value!r} is not a date; use YYYY-MM-DD.") from None
-        if start > date.today():
-            raise config_error("start_date", f"{start} is in the future.")
+        sesame_config.validate(config)

@@ -1,0 +1,1 @@
+"""PeopleHR's custom components, named by ``class_name`` in ``manifest.yaml``."""

@@ -1,0 +1,1 @@
+"""Sage HR's custom components, named by ``class_name`` in ``manifest.yaml``."""

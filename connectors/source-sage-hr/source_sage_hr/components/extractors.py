@@ -1,0 +1,208 @@
+"""Record extractors for what one list response cannot say by itself.
+
+- `EmployeesExtractor`: `/employees` and `/terminated-employees` pages (the `/employees` page is the
+  one ``employments`` reads, with history arrays, which it drops); adds a leaver's termination
+  reason (from the `TerminationMemo`, else one detail call) and, when ``include_custom_fields`` is on,
+  the employee's custom fields (one call each). An employee whose call answers 404 (deleted while
+  the sync ran, or a glitch) is not emitted: a `kept_record` marker keeps their last record as it was
+  (never a tombstone from a failed call); the next sync reads them again, and reports them deleted
+  only when the list no longer has them. A leaver whose detail call succeeded but whose custom fields
+  answer 404 keeps no custom fields.
+- `EmploymentsExtractor`: one record per job-history period, cut from the three history arrays of
+  `/employees?team_history=true&employment_status_history=true&position_history=true`.
+- `LeaveRequestsExtractor`: leave requests with their policy's name and unit (requests carry only
+  ``policy_id``), from one `/leave-management/policies` call per sync.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import InitVar, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
+from airbyte_cdk.sources.declarative.requesters.requester import Requester
+from airbyte_cdk.sources.types import Config
+from unified_hris.parsing import parse_date
+from unified_hris_cdk.decoders import response_json
+from unified_hris_cdk.skips import kept_record
+
+from source_sage_hr.components.employee_ids import pages
+from source_sage_hr.components.terminations import TerminationMemo, digest
+
+logger = logging.getLogger("airbyte")
+
+#: Keys the extractor adds to a raw employee (kept apart from Sage HR's own keys).
+TERMINATION_KEY = "termination"
+REASON_TYPE_KEY = "termination_reason_type"
+CUSTOM_FIELDS_KEY = "custom_fields"
+POLICY_KEY = "policy"
+#: History arrays of `/employees?*_history=true` (employment periods; not part of an employee record).
+HISTORIES = {"position": "position_history", "team": "team_history", "status": "employment_status_history"}
+HISTORY_KEYS = frozenset(HISTORIES.values())
+
+
+def _data(response: requests.Response) -> Any:
+    return response_json(response).get("data")
+
+
+@dataclass
+class EmployeesExtractor(RecordExtractor):
+    """``requester`` makes the per-employee calls (its error handler ignores 404)."""
+
+    requester: Requester
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+    termination_memo: TerminationMemo | None = None
+    _reason_types: dict[str, str | None] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        if self.termination_memo is None:
+            self.termination_memo = TerminationMemo()
+
+    def _get(self, path: str, what: str) -> requests.Response | None:
+        response = self.requester.send_request(path=path)
+        if response is None or response.status_code == 404:
+            logger.info("Sage HR has no %s any more (HTTP 404, deleted during the sync?): skipped.", what)
+            return None
+        return response
+
+    def _reason_type(self, reason: str | None) -> str | None:
+        """The type (voluntary/involuntary) of a reason name, from `/termination-reasons` (read once)."""
+        if reason is None:
+            return None
+        if self._reason_types is None:
+            self._reason_types = {
+                str(item.get("name")): item.get("type")
+                for body in pages(self.requester, "termination-reasons")
+                for item in body.get("data") or []
+            }
+        return self._reason_types.get(reason)
+
+    def _termination(self, item: Mapping[str, Any]) -> tuple[str | None, str | None] | None:
+        assert self.termination_memo is not None
+        employee_id, entry = str(item["id"]), digest(item)
+        known = self.termination_memo.get(employee_id, entry)
+        if known is not None:
+            return known
+        response = self._get(f"terminated-employees/{employee_id}", f"terminated employee {employee_id}")
+        if response is None:
+            return None
+        reason = ((_data(response) or {}).get("termination") or {}).get("reason") or None
+        kind = self._reason_type(reason)
+        self.termination_memo.put(employee_id, entry, reason, kind)
+        return reason, kind
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
+        leavers = urlsplit(response.url).path.rstrip("/").endswith("/terminated-employees")
+        for item in _data(response) or []:
+            record = {key: value for key, value in item.items() if key not in HISTORY_KEYS}
+            if leavers:
+                termination = self._termination(item)
+                if termination is None:
+                    yield kept_record(item["id"], "the leaver's detail call answered 404")
+                    continue
+                record[TERMINATION_KEY] = {"reason": termination[0]}
+                record[REASON_TYPE_KEY] = termination[1]
+            if self.config.get("include_custom_fields", True):
+                fields = self._get(
+                    f"employees/{item['id']}/custom-fields", f"custom fields of employee {item['id']}"
+                )
+                if fields is not None:
+                    record[CUSTOM_FIELDS_KEY] = _data(fields) or []
+                elif not leavers:  # an active employee deleted during the sync, or a glitch
+                    yield kept_record(item["id"], "the custom-fields call answered 404")
+                    continue
+                # A leaver's detail call just succeeded: Sage HR keeps no custom fields for them [U].
+            yield record
+
+
+# -- employments -------------------------------------------------------------------------------------
+
+
+def _segments(rows: Any) -> list[tuple[date, date | None, Mapping[str, Any]]]:
+    out = []
+    for row in rows if isinstance(rows, list) else []:
+        start = parse_date(row.get("start_date")) if isinstance(row, Mapping) else None
+        if start is None:
+            continue
+        end = parse_date(row.get("end_date"))
+        out.append((date.fromisoformat(start), date.fromisoformat(end) if end else None, row))
+    return out
+
+
+def periods(employee: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Cut an employee's history arrays into periods in which position, team and status are constant.
+
+    Every start date, and every day after an end date, is a boundary; a period takes from each array
+    the row covering its first day (none when that array has a gap). Open-ended rows (``end_date``
+    null, or unparseable such as S1's ``201-01-01``) run to the next boundary or stay open.
+    """
+    histories = {name: _segments(employee.get(key)) for name, key in HISTORIES.items()}
+    boundaries = sorted(
+        {start for rows in histories.values() for start, _, _ in rows}
+        | {end + timedelta(days=1) for rows in histories.values() for _, end, _ in rows if end}
+    )
+    out = []
+    for index, first in enumerate(boundaries):
+        covering = {
+            name: row
+            for name, rows in histories.items()
+            for start, end, row in rows
+            if start <= first and (end is None or end >= first)
+        }
+        if not covering:
+            continue
+        following = boundaries[index + 1] if index + 1 < len(boundaries) else None
+        last = following - timedelta(days=1) if following else None
+        out.append(
+            {
+                "employee_id": employee.get("id"),
+                "effective_date": first.isoformat(),
+                "end_date": last.isoformat() if last else None,
+                **{name: dict(row) for name, row in covering.items()},
+            }
+        )
+    return out
+
+
+@dataclass
+class EmploymentsExtractor(RecordExtractor):
+    parameters: InitVar[Mapping[str, Any]]
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
+        for employee in _data(response) or []:
+            yield from periods(employee)
+
+
+@dataclass
+class LeaveRequestsExtractor(RecordExtractor):
+    """``requester`` reads `/leave-management/policies` (one unpaginated call, on the first request)."""
+
+    requester: Requester
+    parameters: InitVar[Mapping[str, Any]]
+    _policies: dict[Any, dict[str, Any]] | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def _policy(self, policy_id: Any) -> dict[str, Any] | None:
+        with self._lock:  # windows are read by several threads; the list is fetched once
+            if self._policies is None:
+                response = self.requester.send_request(path="leave-management/policies")
+                rows = (
+                    _data(response) if response is not None and response.status_code == 200 else None
+                ) or []
+                self._policies = {p.get("id"): {"name": p.get("name"), "unit": p.get("unit")} for p in rows}
+            return self._policies.get(policy_id)
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
+        for item in _data(response) or []:
+            record = dict(item)
+            policy = self._policy(item.get("policy_id"))
+            if policy is not None:
+                record[POLICY_KEY] = policy
+            yield record

@@ -1,0 +1,1 @@
+"""Sesame HR's custom components, named by ``class_name`` in ``manifest.yaml``."""

@@ -1,0 +1,517 @@
+"""The connector in-process against requests-mock: what it POSTs, how it reads PeopleHR's envelope and
+status codes, and which config values it refuses."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import requests
+import requests_mock
+from airbyte_cdk.models import Status, SyncMode
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    DefaultErrorHandler as HandlerModel,
+)
+from airbyte_cdk.sources.streams.http.error_handlers.response_models import ResponseAction
+from airbyte_cdk.test.catalog_builder import CatalogBuilder
+from airbyte_cdk.test.entrypoint_wrapper import read
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from source_peoplehr.components.directory import HORIZON
+from source_peoplehr.source import SourcePeopleHR
+from unified_hris_cdk.source import UnifiedComponentFactory
+
+BASE = "https://api.peoplehr.net"
+KEY = "0f3c9a51d2e84b7c9e1a6b2d4c8f0e17"
+START = "2025-01-01"
+CONFIG = {"api_key": KEY, "account": "Acme", "start_date": START}
+
+
+def wrapped(value: str, history: str = "FieldHistory") -> dict[str, Any]:
+    return {"DisplayValue": value, history: []}
+
+
+def person(employee_id: str, first: str, start: str, leaving: str = "", **extra: Any) -> dict[str, Any]:
+    return {
+        "EmployeeId": wrapped(employee_id),
+        "FirstName": wrapped(first),
+        "LastName": wrapped("Price"),
+        "StartDate": wrapped(start),
+        "Department": wrapped("Operations", "FieldHistoryForEffectiveDate"),
+        "Location": wrapped("Bristol Depot", "FieldHistoryForEffectiveDate"),
+        "ReportsToEmployeeId": {"DisplayValue": ""},
+        "LeavingDate": leaving,
+        "ReasonForLeaving": "Relocation" if leaving else "",
+        **extra,
+    }
+
+
+def envelope(
+    result: Any, status: int = 0, message: str = "The request processed successfully."
+) -> dict[str, Any]:
+    return {"isError": status != 0, "Status": status, "Message": message, "Result": result}
+
+
+class FakePeopleHR:
+    """Answers by Action, records every request; `answers` overrides an action's envelopes in turn."""
+
+    def __init__(self, mocker: requests_mock.Mocker) -> None:
+        self.requests: list[requests.PreparedRequest] = []
+        self.employees = [
+            person("180", "Callum", "2020-11-02", UniqueKey="3f9c1b2e-7d44-4c1a-9a52-5b0e8e6f2c11"),
+            person("PW7", "Nadia", "2019-01-07", leaving="2023-06-30"),  # left before START
+        ]
+        self.answers: dict[str, list[dict[str, Any]]] = {}
+        self.queries: dict[str, list[dict[str, Any]]] = {}
+        for endpoint in (
+            "Employee",
+            "Holiday",
+            "Absence",
+            "OtherEvent",
+            "MaternityPaternity",
+            "Salary",
+            "Benefit",
+            "Query",
+        ):
+            mocker.post(f"{BASE}/{endpoint}", json=self.answer)
+
+    def bodies(self, action: str | None = None) -> list[dict[str, Any]]:
+        found = [json.loads(r.body) for r in self.requests]
+        return [b for b in found if action is None or b["Action"] == action]
+
+    def answer(self, request: Any, context: Any) -> dict[str, Any]:
+        self.requests.append(request)
+        action = request.json()["Action"]
+        if self.answers.get(action):
+            return self.answers[action].pop(0)
+        if action == "GetQueryResultByQueryName" and request.json()["QueryName"] in self.queries:
+            return envelope(self.queries[request.json()["QueryName"]])
+        if action == "GetAllEmployeeDetail":
+            return envelope(self.employees, message="The requested processed successfully.")
+        if action == "GetHolidayDetail":
+            return envelope(
+                [
+                    {
+                        "StartDate": "2025-08-19",
+                        "EndDate": "2025-08-19",
+                        "DurationType": 3,
+                        "DurationInDays": 0.5,
+                        "DurationInMinutes": 225,
+                        "PartOfDay": "PM",
+                        "Status": "Approved",
+                        "LastActionDateTime": "2025-07-02 08:41:15",
+                        "IsToilHoliday": False,
+                    }
+                ]
+            )
+        if action == "GetSalaryDetail":
+            return envelope(
+                [
+                    {"EffectiveFrom": "2024-04-01", "SalaryType": "Annual", "PaymentFrequency": "Monthly",
+                     "SalaryAmount": "33000.0000", "Currency": "£", "Entitlements": []},
+                    {"EffectiveFrom": "2023-04-01", "SalaryType": "Annual", "PaymentFrequency": "Monthly",
+                     "SalaryAmount": "31500.0000", "Currency": "£",
+                     "Entitlements": [{"Entitlement": "Shift allowance", "Amount": "1200.00"}]},
+                ]
+            )  # fmt: skip
+        return envelope(None, 10, "No records found.")
+
+
+@pytest.fixture
+def peoplehr() -> Iterator[FakePeopleHR]:
+    with requests_mock.Mocker() as mocker:
+        yield FakePeopleHR(mocker)
+
+
+@pytest.fixture
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Retries back off with real sleeps; record them instead."""
+    slept: list[float] = []
+    monkeypatch.setattr("time.sleep", slept.append)
+    return slept
+
+
+def catalog(*streams: str) -> Any:
+    builder = CatalogBuilder()
+    for name in streams:
+        builder = builder.with_stream(name, SyncMode.full_refresh)
+    return builder.build()
+
+
+def sync(config: dict[str, Any], *streams: str) -> Any:
+    return read(SourcePeopleHR(config=config), config, catalog(*streams))
+
+
+def check(config: dict[str, Any]) -> Any:
+    return SourcePeopleHR(config=config).check(None, config)  # type: ignore[arg-type]
+
+
+# -- what goes over the wire ----------------------------------------------------------------------
+def test_every_call_is_a_json_post_with_the_key_in_the_body_and_no_call_for_an_early_leaver(
+    peoplehr: FakePeopleHR,
+) -> None:
+    out = sync(CONFIG, "employees", "time_off_requests", "compensations", "benefits")
+    assert not out.errors, out.errors
+    end = (datetime.now(UTC).date() + HORIZON).isoformat()
+    assert all(
+        r.method == "POST" and r.headers["Content-Type"] == "application/json" for r in peoplehr.requests
+    )
+    assert all(KEY not in json.dumps(dict(r.headers)) and "?" not in r.url for r in peoplehr.requests)
+    assert peoplehr.bodies("GetAllEmployeeDetail") == [
+        {"APIKey": KEY, "Action": "GetAllEmployeeDetail", "IncludeLeavers": "true"}
+    ]  # one list call feeds every stream
+    person_180 = {"APIKey": KEY, "EmployeeId": "180"}  # a numeric-looking EmployeeId stays a string
+    window = {"StartDate": START, "EndDate": end}
+    assert peoplehr.bodies("GetHolidayDetail") == [person_180 | {"Action": "GetHolidayDetail"} | window]
+    assert peoplehr.bodies("GetAbsenceDetail") == [person_180 | {"Action": "GetAbsenceDetail"} | window]
+    assert peoplehr.bodies("getothereventdetail") == [person_180 | {"Action": "getothereventdetail"} | window]
+    assert peoplehr.bodies("GetMaternityPaternityByEmployeeId") == [
+        person_180
+        | {"Action": "GetMaternityPaternityByEmployeeId", "ActualStartDate": START, "ActualEndDate": end}
+    ]
+    assert peoplehr.bodies("GetSalaryDetail") == [
+        person_180 | {"Action": "GetSalaryDetail", "IsIncludeHistory": "true"}
+    ]
+    assert peoplehr.bodies("GetBenefitByEmployeeId") == [person_180 | {"Action": "GetBenefitByEmployeeId"}]
+    assert not [b for b in peoplehr.bodies() if b.get("EmployeeId") == "PW7"]  # left before start_date
+
+
+def test_saved_queries_replace_the_fan_out(peoplehr: FakePeopleHR) -> None:
+    config = CONFIG | {"holiday_query": "All holidays", "salary_query": "2024", "include_remote_data": True}
+    row = {"Employee Id": "180", "Holiday Start Date": "2025/08/19", "Holiday End Date": "2025/08/22"}
+    peoplehr.queries = {
+        "All holidays": [row],
+        "2024": [{"Employee Id": "180", "Effective From": "2024/04/01", "Salary Amount": "33000.0000"}],
+    }
+    out = sync(config, "time_off_requests", "compensations")
+    assert not out.errors, out.errors
+    queries = [b["QueryName"] for b in peoplehr.bodies("GetQueryResultByQueryName")]
+    assert sorted(queries) == ["2024", "All holidays"]  # a numeric-looking name stays a string
+    assert not peoplehr.bodies("GetHolidayDetail") and not peoplehr.bodies("GetSalaryDetail")
+    assert len(peoplehr.bodies("GetAbsenceDetail")) == 1  # absences still fan out
+    holiday = next(r.record.data for r in out.records if r.record.stream == "time_off_requests")
+    assert holiday["start_date"] == "2025-08-19" and holiday["end_date"] == "2025-08-22"
+    assert holiday["remote_data"] == [{"path": "/Query GetQueryResultByQueryName All holidays", "data": row}]
+
+
+def test_a_query_without_its_required_columns_fails_naming_them(peoplehr: FakePeopleHR) -> None:
+    peoplehr.answers["GetQueryResultByQueryName"] = [
+        envelope([{"Employee Id": "180", "Start": "2025/08/19"}])
+    ]
+    out = sync(CONFIG | {"holiday_query": "Holidays"}, "time_off_requests")
+    messages = " ".join(e.trace.error.message for e in out.errors)
+    assert (
+        "'Holiday Start Date'" in messages
+        and "'Holiday End Date'" in messages
+        and "Query Builder" in messages
+    )
+
+
+# -- unwrapping ---------------------------------------------------------------------------------------
+def test_display_values_are_unwrapped_and_ids_use_the_unique_key(peoplehr: FakePeopleHR) -> None:
+    out = sync(CONFIG, "employees", "departments", "time_off_requests", "compensations")
+    records: dict[str, list[dict[str, Any]]] = {}
+    for message in out.records:
+        records.setdefault(message.record.stream, []).append(message.record.data)
+    callum = next(e for e in records["employees"] if e["employee_number"] == "180")
+    assert callum["id"] == "peoplehr:acme:employee:3f9c1b2e-7d44-4c1a-9a52-5b0e8e6f2c11"
+    assert (callum["first_name"], callum["start_date"], callum["employment_status"]) == (
+        "Callum",
+        "2020-11-02",
+        "ACTIVE",
+    )
+    assert callum["department_id"] == "peoplehr:acme:department:operations"
+    nadia = next(e for e in records["employees"] if e["employee_number"] == "PW7")
+    assert nadia["remote_id"] == "PW7"  # no UniqueKey: the EmployeeId is the key
+    assert (nadia["employment_status"], nadia["employment_status_raw"]) == ("INACTIVE", "LEFT")
+    assert (nadia["termination_date"], nadia["termination_type"]) == ("2023-06-30", "VOLUNTARY")
+    assert [d["name"] for d in records["departments"]] == ["Operations"]
+    assert records["departments"][0]["member_ids"] == [callum["id"]]
+    (holiday,) = records["time_off_requests"]
+    assert (holiday["amount"], holiday["unit"], holiday["day_part"], holiday["amount_hours"]) == (
+        "0.5",
+        "DAYS",
+        "AFTERNOON",
+        "3.75",
+    )
+    assert holiday["remote_updated_at"] == "2025-07-02T07:41:15.000000Z"  # UK summer time
+    pay = sorted(records["compensations"], key=lambda c: c["remote_id"])
+    assert [(c["effective_date"], c.get("end_date"), c["type"], c["amount"]) for c in pay] == [
+        ("2023-04-01", "2024-03-31", "BASE_SALARY", "31500.00"),
+        ("2023-04-01", "2024-03-31", "ALLOWANCE", "1200.00"),
+        ("2024-04-01", None, "BASE_SALARY", "33000.00"),
+    ]
+    assert {c["currency"] for c in pay} == {"GBP"} and pay[2]["is_current"] is True
+
+
+# -- status codes -----------------------------------------------------------------------------------
+def test_a_wrong_key_fails_check_clearly(peoplehr: FakePeopleHR) -> None:
+    peoplehr.answers["GetAllEmployeeDetail"] = [envelope(None, 2, "Invalid API Key.")]
+    status = check(CONFIG)
+    assert status.status == Status.FAILED
+    assert "refused the API key (Invalid API Key.)" in status.message and "Settings > API" in status.message
+    assert "Traceback" not in status.message and KEY not in status.message
+
+
+def test_a_refused_key_costs_one_call_however_many_streams_need_the_list(peoplehr: FakePeopleHR) -> None:
+    peoplehr.answers["GetAllEmployeeDetail"] = [envelope(None, 2, "Invalid API Key.")]
+    out = sync(CONFIG, "employees", "departments", "locations", "time_off_requests", "benefits")
+    per_stream = [e.trace.error for e in out.errors if e.trace.error.stream_descriptor]
+    assert len(per_stream) == 5 and all("refused the API key" in e.message for e in per_stream)
+    assert len(peoplehr.requests) == 1
+
+
+def test_leavers_can_be_left_out(peoplehr: FakePeopleHR) -> None:
+    sync(CONFIG | {"include_leavers": False}, "employees")
+    assert peoplehr.bodies() == [{"APIKey": KEY, "Action": "GetAllEmployeeDetail", "IncludeLeavers": "false"}]
+
+
+def test_a_missing_area_fails_check_naming_it_unless_it_is_not_read(peoplehr: FakePeopleHR) -> None:
+    no_access = envelope(None, 5, "No access on salary schema.")
+    peoplehr.answers["GetSalaryDetail"] = [no_access]
+    status = check(CONFIG)
+    assert status.status == Status.FAILED
+    assert "no access to the Salary area (No access on salary schema.)" in status.message
+    assert "read_areas" in status.message
+    assert len(peoplehr.bodies("GetAbsenceDetail")) == 1  # every area was probed up to the failure
+    peoplehr.answers["GetSalaryDetail"] = [no_access]
+    told = ["Holiday", "Absence", "OtherEvent", "MaternityPaternity", "Benefit"]
+    assert check(CONFIG | {"read_areas": told}).status == Status.SUCCEEDED
+    assert peoplehr.answers["GetSalaryDetail"] == [no_access]  # not called at all
+
+
+def test_a_stream_whose_areas_are_all_switched_off_warns_and_reads_nothing(peoplehr: FakePeopleHR) -> None:
+    config = CONFIG | {"read_areas": ["Holiday", "Absence", "OtherEvent", "MaternityPaternity"]}
+    out = sync(config, "compensations", "time_off_requests")
+    assert not out.errors
+    assert not [r for r in out.records if r.record.stream == "compensations"]
+    assert any("Salary area is not in 'read_areas'" in m.log.message for m in out.logs)
+    assert not peoplehr.bodies("GetSalaryDetail")
+
+
+def test_no_records_is_an_empty_stream(peoplehr: FakePeopleHR) -> None:
+    out = sync(CONFIG, "benefits")
+    assert not out.errors and not out.records
+
+
+def test_server_errors_and_foreign_bodies_are_retried(peoplehr: FakePeopleHR, no_sleep: list[float]) -> None:
+    peoplehr.answers["GetAllEmployeeDetail"] = [
+        envelope(None, 6, "Oops! Something went wrong."),
+        {"html": "<h1>maintenance</h1>"},  # not the envelope
+    ]
+    out = sync(CONFIG, "employees")
+    assert not out.errors and len(out.records) == 2
+    assert len(peoplehr.bodies("GetAllEmployeeDetail")) == 3 and len(no_sleep) >= 2
+
+
+def test_an_employee_gone_mid_sync_is_skipped_not_fatal(peoplehr: FakePeopleHR) -> None:
+    peoplehr.answers["GetHolidayDetail"] = [envelope(None, 5, "EmployeeId does not exists.")]
+    out = sync(CONFIG, "time_off_requests")
+    assert not out.errors and not out.records
+
+
+@pytest.fixture(scope="module")
+def handler() -> Any:
+    """The manifest's error handler as the connector builds it (the suite's factory adds its bounds)."""
+    definition = SourcePeopleHR(config=CONFIG).resolved_manifest["definitions"]["error_handler"]
+    return UnifiedComponentFactory().create_component(HandlerModel, definition, CONFIG)
+
+
+def response(body: Any, status: int = 200, endpoint: str = "Salary") -> requests.Response:
+    answer = requests.Response()
+    answer.status_code = status
+    answer._content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    answer.headers["Content-Type"] = "application/json"
+    answer.url = f"{BASE}/{endpoint}"
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "action", "failure", "says"),
+    [
+        (envelope([{"x": 1}]), 200, ResponseAction.SUCCESS, None, None),
+        (envelope(None, 10, "No records found."), 200, ResponseAction.IGNORE, None, "no records"),
+        (envelope(None, 1, "API key is missing."), 200, ResponseAction.FAIL, "config_error", "'api_key'"),
+        (envelope(None, 2, "Invalid API Key."), 200, ResponseAction.FAIL, "config_error", "'api_key'"),
+        (
+            envelope(None, 5, "API Key does not exists."),
+            200,
+            ResponseAction.FAIL,
+            "config_error",
+            "'api_key'",
+        ),
+        (
+            envelope(None, 5, "No access on salary schema."),
+            200,
+            ResponseAction.FAIL,
+            "config_error",
+            "Salary area",
+        ),
+        (envelope(None, 5, "Invalid query name."), 200, ResponseAction.FAIL, "config_error", "Query Builder"),
+        (envelope(None, 5, "EmployeeId does not exists."), 200, ResponseAction.IGNORE, None, "read again"),
+        (
+            envelope(None, 0, "The request processed successfully."),
+            200,
+            ResponseAction.RETRY,
+            None,
+            "no Result",
+        ),
+        (
+            envelope(None, 5, "StartDate contains invalid data."),
+            200,
+            ResponseAction.FAIL,
+            "system_error",
+            "bug",
+        ),
+        (envelope(None, 4, "Invalid Action."), 200, ResponseAction.FAIL, "system_error", "bug"),
+        (envelope(None, 6, "Oops! Something went wrong."), 200, ResponseAction.RETRY, None, "retrying"),
+        (
+            {"IsError": True, "Status": 2, "Message": "Invalid API Key."},
+            200,
+            ResponseAction.FAIL,
+            "config_error",
+            "'api_key'",
+        ),
+        (b'{"isError": false, "Status": 0, "Res', 200, ResponseAction.RETRY, None, "not its JSON envelope"),
+        (b"<html>Service Unavailable</html>", 503, ResponseAction.RETRY, None, None),
+        (envelope(None, 6, "Rate limit exceeded"), 429, ResponseAction.RATE_LIMITED, None, "call limit"),
+        (b"<html>Not Found</html>", 404, ResponseAction.FAIL, "config_error", "'base_url'"),
+        (b"<html>Header too large</html>", 431, ResponseAction.FAIL, "system_error", "not retried"),
+    ],
+)
+def test_status_codes_map_to_actions(
+    handler: Any, body: Any, status: int, action: ResponseAction, failure: str | None, says: str | None
+) -> None:
+    resolution = handler.interpret_response(response(body, status))
+    assert resolution.response_action == action
+    if failure:
+        assert resolution.failure_type.value == failure
+    if says:
+        assert says in (resolution.error_message or ""), resolution.error_message
+
+
+# -- config ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"requests_per_minute": 0}, "requests_per_minute"),
+        ({"requests_per_minute": -5}, "requests_per_minute"),
+        ({"requests_per_minute": "30"}, "requests_per_minute"),
+        ({"requests_per_minute": True}, "requests_per_minute"),
+        ({"base_url": "http://api.example.com"}, "base_url"),
+        ({"base_url": "https://user:pw@proxy.example.com"}, "base_url"),
+        ({"start_date": "01/02/2025"}, "start_date"),
+        ({"account": "a:b"}, "account"),
+        ({"api_key": " "}, "api_key"),
+        ({"holiday_query": "Q", "absence_query": "Q"}, "holiday_query"),
+        ({"read_areas": ["Holiday", "Payroll"]}, "read_areas"),
+        ({"currency_symbols": {"$": "usd"}}, "currency_symbols"),
+    ],
+)
+def test_bad_config_values_are_refused_naming_the_field(change: dict[str, Any], field: str) -> None:
+    config = CONFIG | change
+    with pytest.raises(AirbyteTracedException) as raised:
+        SourcePeopleHR(config=config).validate_config(config)
+    assert raised.value.message.startswith(f"Invalid '{field}'")
+    assert raised.value.failure_type.value == "config_error"
+
+
+def test_loopback_may_use_http() -> None:
+    config = CONFIG | {"base_url": "http://127.0.0.1:8080", "requests_per_minute": 600}
+    SourcePeopleHR(config=config).validate_config(config)
+
+
+# -- leave kinds, their hours, and the job history ------------------------------------------------------
+def leave(**fields: Any) -> dict[str, Any]:
+    return {"Status": "Approved", "LastActionDateTime": "2025-07-01 10:00:00", **fields}
+
+
+def test_other_events_maternity_and_absences_are_time_off_with_hours_from_the_working_day(
+    peoplehr: FakePeopleHR,
+) -> None:
+    peoplehr.employees[0] |= {
+        "HolidayAllowanceDays": {"DisplayValue": "25.00"},
+        "HolidayAllowanceMins": {"DisplayValue": "6000"},  # the allowance in minutes: 4 hours a day
+    }
+    peoplehr.answers["getothereventdetail"] = [
+        envelope(
+            [
+                leave(StartDate="2025-08-04", EndDate="2025-08-04", DurationType=2, DurationInDays=0.5,
+                      DurationInMinutes=120, StartTime="09:00", EndTime="11:00", Reason="Medical appointment"),
+                leave(StartDate="2025-08-11", EndDate="2025-08-13", DurationType=1, DurationInDays=3.0,
+                      DurationInMinutes=720, StartTime="", EndTime="", Reason="Unpaid leave"),
+            ]
+        )
+    ]  # fmt: skip
+    peoplehr.answers["GetMaternityPaternityByEmployeeId"] = [
+        envelope(
+            [{"MaternityPaternityTxnId": 339, "ActualStartDate": "2025-09-01", "ActualEndDate": "2025-09-12"}]
+        )
+    ]
+    peoplehr.answers["GetAbsenceDetail"] = [
+        envelope(
+            [{"StartDate": "2025-03-11", "EndDate": "2025-03-12", "DurationDays": "2.00", "Reason": "Flu"}]
+        )
+    ]
+    out = sync(CONFIG, "time_off_requests")
+    assert not out.errors, out.errors
+    by_kind = {r.record.data["type_name"]: r.record.data for r in out.records}
+    medical = by_kind["Medical appointment"]
+    assert (medical["category"], medical["unit"], medical["amount"], medical["amount_hours"]) == (
+        "PERSONAL", "HOURS", "2", "2"
+    )  # fmt: skip
+    assert medical["start_time"] == "2025-08-04T08:00:00.000000Z" and medical["day_part"] == "CUSTOM"
+    unpaid = by_kind["Unpaid leave"]
+    assert (unpaid["category"], unpaid["unit"], unpaid["amount"], unpaid["amount_hours"], unpaid["is_paid"]) == (
+        "UNPAID", "DAYS", "3", "12", False
+    )  # fmt: skip
+    parental = by_kind["Maternity/paternity leave"]  # dates only: Monday to Friday, 4 hours each
+    assert (parental["category"], parental["status"], parental["amount"], parental["amount_hours"]) == (
+        "PARENTAL", "APPROVED", "10", "40"
+    )  # fmt: skip
+    sick = by_kind["Sickness absence"]
+    assert (sick["amount"], sick["unit"], sick["amount_hours"]) == ("2", "DAYS", "8")
+
+
+def test_without_an_allowance_in_minutes_the_configured_working_day_gives_the_hours(
+    peoplehr: FakePeopleHR,
+) -> None:
+    absence = {"StartDate": "2025-03-11", "EndDate": "2025-03-12", "DurationDays": "2.00"}
+    for config, hours in ((CONFIG, "15"), (CONFIG | {"hours_per_day": 8}, "16")):
+        peoplehr.answers["GetAbsenceDetail"] = [envelope([absence])]
+        out = sync(config, "time_off_requests")
+        [sick] = [r.record.data for r in out.records if r.record.data["category"] == "SICK"]
+        assert sick["amount_hours"] == hours
+
+
+def test_the_job_history_comes_from_each_employees_detail(peoplehr: FakePeopleHR) -> None:
+    def history(field: str, *rows: tuple[str, str]) -> dict[str, Any]:
+        value = "FieldData" if field == "FieldHistoryForEffectiveDate" else "JobRole"
+        return {
+            "DisplayValue": rows[-1][1],
+            field: [{"EffectiveDate": d, value: v} for d, v in reversed(rows)],
+        }
+
+    detail = person("180", "Callum", "2020-11-02", UniqueKey="3f9c1b2e-7d44-4c1a-9a52-5b0e8e6f2c11") | {
+        "JobRole": history("FieldHistoryForJobRole", ("2020-11-02", "Picker"), ("2023-04-01", "Supervisor")),
+        "Department": history(
+            "FieldHistoryForEffectiveDate", ("2020-11-02", "Warehouse"), ("2022-01-10", "Operations")
+        ),
+        "EmploymentType": history("FieldHistoryForEffectiveDate", ("2020-11-02", "Part Time")),
+    }
+    peoplehr.answers["GetEmployeeDetailById"] = [envelope(detail)]
+    out = sync(CONFIG, "employments")
+    assert not out.errors, out.errors
+    rows = [r.record.data for r in out.records]
+    assert [(r["effective_date"], r.get("end_date"), r["job_title"], r["department_id"]) for r in rows] == [
+        ("2020-11-02", "2022-01-09", "Picker", "peoplehr:acme:department:warehouse"),
+        ("2022-01-10", "2023-03-31", "Picker", "peoplehr:acme:department:operations"),
+        ("2023-04-01", None, "Supervisor", "peoplehr:acme:department:operations"),
+    ]
+    assert all((r["time_type"], r["worker_type"]) == ("PART_TIME", "EMPLOYEE") for r in rows)
+    assert [r["is_current"] for r in rows] == [False, False, True]
+    assert peoplehr.bodies("GetEmployeeDetailById") == [
+        {"APIKey": KEY, "Action": "GetEmployeeDetailById", "EmployeeId": "180"}
+    ]  # the early leaver has no call

@@ -1,0 +1,721 @@
+"""The connector in-process against mocked Sesame responses (requests-mock): joins, mappings, errors,
+retries and paging (config checks: `test_unit.py`). The end-to-end behaviour against the sandbox is in the other
+modules; these pin the details a sandbox run would not isolate."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests_mock
+from airbyte_cdk.models import Status, SyncMode
+from airbyte_cdk.test.catalog_builder import CatalogBuilder
+from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
+from airbyte_cdk.test.models import ExpectedOutcome
+from airbyte_cdk.test.state_builder import StateBuilder
+from source_sesame_hr import SourceSesameHR
+from source_sesame_hr.components import tenant
+
+BASE = "https://api-eu1.sesametime.com"
+TOKEN = "unit-test-token-0f9e8d7c6b5a4f3e2d1c"
+COMPANY_ID = "5d0f6a7b-2c3e-4f80-9a1b-c2d3e4f5a6b7"
+CONFIG = {"api_token": TOKEN, "region": "eu1", "start_date": "2024-01-01", "requests_per_minute": 6000}
+A, B, C = (f"0000000{n}-91a7-4f3e-8d62-0a5b7c1e9f34" for n in (1, 2, 3))
+D1, D2 = "3b1e6f20-8c4d-4e9a-b5f1-2a7d9c0e4b61", "3b1e6f20-8c4d-4e9a-b5f1-2a7d9c0e4b62"
+OFFICE = "e5f4a3b2-c1d0-4e9f-8a7b-6c5d4e3f2a10"
+
+
+@pytest.fixture(autouse=True)
+def fresh_tenant_cache() -> Iterator[None]:
+    tenant._companies.clear()
+    yield
+    tenant._companies.clear()
+
+
+def page(data: list[dict[str, Any]], current: int = 1, last: int = 1, per: int = 500) -> dict[str, Any]:
+    return {
+        "data": data,
+        "meta": {"currentPage": current, "lastPage": last, "total": len(data), "perPage": per},
+    }
+
+
+def employee(uid: str, first: str = "Jordi", **extra: Any) -> dict[str, Any]:
+    return {
+        "id": uid,
+        "firstName": first,
+        "lastName": "Puig",
+        "secondLastName": "Vila",
+        "email": f"{first.lower()}@olivera.example",
+        "status": "active",
+        "workStatus": "remote",
+        "code": 204,
+        "gender": "male",
+        "maritalStatus": "casado",
+        "nationality": "ES",
+        "customFields": [
+            {"id": "x", "name": "Shirt size", "slug": "cf_shirt_size", "type": "text", "value": "M"}
+        ],
+        "createdAt": "2023-03-06T08:15:00+01:00",
+        "updatedAt": "2024-09-30T12:41:07+02:00",
+        **extra,
+    }
+
+
+def link(kind: str, emp: str, target: str, created: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": f"{kind}-{emp}-{target}",
+        "employee": employee(emp),
+        kind: {"id": target, "name": target[:4]},
+        "createdAt": created,
+        "updatedAt": created,
+        **extra,
+    }
+
+
+def mock_company(m: requests_mock.Mocker) -> None:
+    """The token's company, and no contracts for anyone (a test registers the contracts it needs)."""
+    m.get(f"{BASE}/core/v3/info", json={"data": {"company": {"id": COMPANY_ID, "name": "Olivera Foods SL"}}})
+    m.get(re.compile(f"{BASE}/contract/v1/contracts/.*"), json=page([]))
+
+
+def run(
+    stream: str, m: requests_mock.Mocker, config: dict[str, Any] | None = None, **kwargs: Any
+) -> EntrypointOutput:
+    config = config or CONFIG
+    catalog = CatalogBuilder().with_stream(stream, SyncMode.incremental).build()
+    source = SourceSesameHR(catalog=catalog, config=config, state=kwargs.get("state"))
+    return read(source, config, catalog, **kwargs)
+
+
+def records(output: EntrypointOutput) -> list[dict[str, Any]]:
+    return [m.record.data for m in output.records]
+
+
+def paths(m: requests_mock.Mocker) -> list[str]:
+    return [r.path for r in m.request_history]
+
+
+# -- joins and mappings ---------------------------------------------------------------------------
+def test_employees_get_departments_offices_and_managers_from_three_list_calls() -> None:
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", json=page([employee(A), employee(B, "Ana"), employee(C, "Marta")]))
+        m.get(
+            f"{BASE}/core/v3/employee-department-assignations",
+            json=page(
+                [
+                    link("department", A, D2, "2024-02-01T09:00:00+01:00"),  # the later membership
+                    link("department", A, D1, "2023-03-06T09:00:00+01:00"),
+                    link("department", B, D1, "2023-03-06T09:00:00+01:00"),
+                ]
+            ),
+        )
+        m.get(
+            f"{BASE}/core/v3/employee-office-assignations",
+            json=page([link("office", A, OFFICE, "2023-03-06T09:00:00+01:00")]),
+        )
+        managers = [
+            {
+                "id": "m1",
+                "manager": employee(C),
+                "employee": employee(A),
+                "permission": "vacation",
+                "order": 0,
+            },
+            {"id": "m2", "manager": employee(B), "employee": employee(A), "permission": "check", "order": 1},
+            {
+                "id": "m3",
+                "manager": employee(B),
+                "employee": employee(C),
+                "permission": "vacation",
+                "order": 0,
+            },
+        ]
+        m.get(f"{BASE}/core/v3/employee-managers", json=page(managers))
+        out = run("employees", m)
+        calls = paths(m)
+    by_id = {r["remote_id"]: r for r in records(out)}
+    ref = f"sesame_hr:{COMPANY_ID}"
+    jordi = by_id[A]
+    assert jordi["tenant_id"] == COMPANY_ID and jordi["id"] == f"{ref}:employee:{A}"
+    assert jordi["department_id"] == f"{ref}:department:{D1}"  # the longest-held department
+    assert jordi["group_ids"] == [f"{ref}:department:{D1}", f"{ref}:department:{D2}"]
+    assert jordi["work_location_id"] == f"{ref}:location:{OFFICE}"
+    assert jordi["manager_id"] == f"{ref}:employee:{B}"  # the clock-in ("check") manager wins
+    assert by_id[C].get("manager_id") is None  # a vacation approver is not the employee's manager
+    assert by_id[B].get("manager_id") is None and by_id[B].get("work_location_id") is None
+    assert jordi["display_full_name"] == "Jordi Puig Vila" and jordi["last_name"] == "Puig"
+    assert jordi["marital_status"] == "MARRIED" and jordi["marital_status_raw"] == "casado"
+    assert jordi["custom_fields"] == {"Shirt size": "M"}
+    assert jordi["remote_updated_at"] == "2024-09-30T10:41:07.000000Z"
+    # three assignation listings, one employee listing, one company lookup; per employee its contracts
+    assert sorted(calls) == sorted(
+        [
+            "/core/v3/info",
+            "/core/v3/employees",
+            "/core/v3/employee-department-assignations",
+            "/core/v3/employee-office-assignations",
+            "/core/v3/employee-managers",
+            *(f"/contract/v1/contracts/{uid}" for uid in (A, B, C)),
+        ]
+    )
+
+
+def test_a_failed_assignation_listing_fails_the_employees_instead_of_emitting_them_unjoined() -> None:
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", json=page([employee(A)]))
+        m.get(
+            f"{BASE}/core/v3/employee-department-assignations",
+            json=page([link("department", A, D1, "2023-03-06T09:00:00+01:00")]),
+        )
+        m.get(f"{BASE}/core/v3/employee-office-assignations", json=page([]))
+        m.get(f"{BASE}/core/v3/employee-managers", status_code=400)
+        out = run("employees", m, expected_outcome=ExpectedOutcome.EXPECT_EXCEPTION)
+    assert out.errors and not records(out)
+    assert "employee-managers" in out.errors[-1].trace.error.message
+
+
+def test_links_without_the_employee_are_skipped_and_missing_link_fields_read_as_absent() -> None:
+    orphan = link("department", A, D2, "2024-02-01T09:00:00+01:00")
+    orphan["employee"] = None  # a dangling assignation: no employee to join it to
+    no_date = link("department", A, D1, "2023-03-06T09:00:00+01:00")
+    del no_date["createdAt"]
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", json=page([employee(A)]))
+        m.get(f"{BASE}/core/v3/employee-department-assignations", json=page([orphan, no_date]))
+        m.get(f"{BASE}/core/v3/employee-office-assignations", json=page([]))
+        m.get(f"{BASE}/core/v3/employee-managers", json=page([]))
+        out = run("employees", m)
+    [jordi] = records(out)
+    assert jordi["group_ids"] == [f"sesame_hr:{COMPANY_ID}:department:{D1}"]
+
+
+def vacation(uid: str, request_type: str, status: str, days: list[str], **extra: Any) -> dict[str, Any]:
+    configuration = {"id": "c0ffee00-0000-4000-8000-000000000001", "name": "Vacaciones 2024"}
+    return {
+        "id": uid,
+        "vacationCalendar": {"id": "cal", "year": 2024, "vacationConfiguration": configuration},
+        "employee": employee(A),
+        "daysOff": [{"date": d, "seconds": 28800} for d in days],
+        "status": status,
+        "type": request_type,
+        "comment": "Revisión dental",
+        "resolutionComment": None,
+        "resolvedAt": None,
+        "createdAt": "2024-10-02T08:00:00+02:00",
+        "updatedAt": "2024-10-02T08:00:00+02:00",
+        "deletedAt": None,
+        **extra,
+    }
+
+
+def test_cancellations_and_deleted_requests_are_not_new_time_off() -> None:
+    absence = {
+        "id": "abs-1",
+        "absenceCalendar": {
+            "id": "cal2",
+            "absenceType": {"id": "type-1", "name": "Cita médica", "pickMode": "by_time_range"},
+        },
+        "employee": employee(A),
+        "daysOff": [{"date": "2024-10-04", "seconds": 7200, "startTime": "09:00", "endTime": "11:00"}],
+        "status": "pending",
+        "type": "create",
+        "createdAt": "2024-10-02T08:00:00+02:00",
+        "updatedAt": "2024-10-02T08:00:00+02:00",
+        "deletedAt": None,
+    }
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(
+            f"{BASE}/schedule/v1/vacation-day-off-requests",
+            json=page(
+                [
+                    vacation("v-granted", "create", "accepted", ["2024-08-05", "2024-08-06", "2024-08-07"]),
+                    vacation("v-cancel", "delete", "accepted", ["2024-08-07"]),
+                    vacation("v-cancel-asked", "delete", "pending", ["2024-08-06"]),
+                    vacation(
+                        "v-deleted",
+                        "create",
+                        "pending",
+                        ["2024-12-23"],
+                        deletedAt="2024-10-03T10:00:00+02:00",
+                    ),
+                ]
+            ),
+        )
+        m.get(f"{BASE}/schedule/v1/absence-day-off-requests", json=page([absence]))
+        out = run("time_off_requests", m)
+        sent = [r.qs for r in m.request_history if "day-off-requests" in r.path]
+    by_id = {r["remote_id"]: r for r in records(out)}
+    granted = by_id["v-granted"]
+    assert (granted["status"], granted["status_raw"], granted["category"]) == (
+        "APPROVED",
+        "create:accepted",
+        "VACATION",
+    )
+    assert (granted["start_date"], granted["end_date"], granted["amount"], granted["unit"]) == (
+        "2024-08-05",
+        "2024-08-07",
+        "3",
+        "DAYS",
+    )
+    assert granted["amount_hours"] == "24"
+    cancel = by_id["v-cancel"]  # giving days back is not time off
+    assert (cancel["status"], cancel["status_raw"], cancel["amount"]) == ("OTHER", "delete:accepted", "1")
+    assert by_id["v-cancel-asked"]["status"] == "OTHER"
+    deleted = by_id["v-deleted"]
+    assert deleted["status"] == "DELETED" and deleted["is_deleted"] is True
+    assert deleted["remote_deleted_at"] == "2024-10-03T08:00:00.000000Z"
+    appointment = by_id["abs-1"]
+    assert (appointment["category"], appointment["unit"], appointment["amount"]) == ("PERSONAL", "HOURS", "2")
+    assert appointment["start_time"] == "2024-10-04T07:00:00.000000Z"  # 09:00 in Madrid (CEST)
+    assert appointment["end_time"] == "2024-10-04T09:00:00.000000Z" and appointment["day_part"] == "CUSTOM"
+    assert all(qs["fromdayoff"] == ["2024-01-01"] and qs["limit"] == ["500"] for qs in sent)
+
+
+def test_a_granted_request_whose_days_its_calendar_no_longer_grants_is_cancelled() -> None:
+    def granted(uid: str, days: list[str], calendar_days: list[str]) -> dict[str, Any]:
+        request = vacation(uid, "create", "accepted", days)
+        request["vacationCalendar"]["daysOff"] = [{"date": d, "seconds": 28800} for d in calendar_days]
+        return request
+
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(
+            f"{BASE}/schedule/v1/vacation-day-off-requests",
+            json=page(
+                [
+                    granted("kept", ["2024-08-05", "2024-08-06"], ["2024-08-05", "2024-08-06"]),
+                    granted("partly-given-back", ["2024-08-12", "2024-08-13"], ["2024-08-05", "2024-08-13"]),
+                    granted("given-back", ["2024-09-02"], ["2024-08-05", "2024-08-06"]),
+                ]
+            ),
+        )
+        m.get(f"{BASE}/schedule/v1/absence-day-off-requests", json=page([]))
+        out = run("time_off_requests", m)
+    status = {r["remote_id"]: (r["status"], r["status_raw"]) for r in records(out)}
+    assert status == {
+        "kept": ("APPROVED", "create:accepted"),
+        "partly-given-back": ("APPROVED", "create:accepted"),
+        "given-back": ("CANCELLED", "create:accepted"),
+    }
+
+
+def contract(uid: str, start: str, end: str | None, **fields: Any) -> dict[str, Any]:
+    """A contract in the shape of the current docs (H2)."""
+    return {
+        "id": uid,
+        "startAt": start,
+        "endAt": end,
+        "startDate": start,
+        "endDate": end,
+        "jobChargeName": "Category Manager",
+        "contractTypeName": "Indefinido",
+        "workDayTypeName": "Parcial",
+        "seniorityDate": "2019-05-02",
+        "weeklyHours": 20,
+        "fte": 0.5,
+        "workDays": [
+            {"day": day, "hours": 4} for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
+        ],
+        **fields,
+    }
+
+
+def test_employees_take_dates_hours_and_types_from_their_contracts() -> None:
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        starter = employee(C, "Marta")
+        m.get(
+            f"{BASE}/core/v3/employees",
+            json=page([employee(A), employee(B, "Ana", status="inactive"), starter]),
+        )
+        for path in ("department", "office"):
+            m.get(f"{BASE}/core/v3/employee-{path}-assignations", json=page([]))
+        m.get(f"{BASE}/core/v3/employee-managers", json=page([]))
+        m.get(
+            f"{BASE}/contract/v1/contracts/{A}",
+            json=page(
+                [
+                    contract(
+                        "a2",
+                        "2023-01-01",
+                        None,
+                        contractTypeName="Indefinido",
+                        workDayTypeName="Completa",
+                        weeklyHours=37.5,
+                        fte=1,
+                    ),
+                    contract("a1", "2021-03-01", "2022-12-31", contractTypeName="Temporal"),
+                ]
+            ),
+        )
+        # H1's shape: dates only, under startDate/endDate
+        m.get(
+            f"{BASE}/contract/v1/contracts/{B}",
+            json=page([{"id": "b1", "startDate": "2020-01-06", "endDate": "2024-06-30"}]),
+        )
+        m.get(f"{BASE}/contract/v1/contracts/{C}", json=page([contract("c1", "2999-01-04", None)]))
+        out = run("employees", m)
+    by_id = {r["remote_id"]: r for r in records(out)}
+    jordi, ana, marta = by_id[A], by_id[B], by_id[C]
+    assert (jordi["start_date"], jordi.get("termination_date"), jordi["hire_date"]) == (
+        "2021-03-01",
+        None,
+        "2019-05-02",
+    )
+    assert (jordi["weekly_hours"], jordi["fte"], jordi["time_type"], jordi["worker_type"]) == (
+        "37.5",
+        "1",
+        "FULL_TIME",
+        "EMPLOYEE",
+    )
+    assert (jordi["employment_type"], jordi["time_type_raw"], jordi["worker_type_raw"]) == (
+        "FULL_TIME",
+        "Completa",
+        "Indefinido",
+    )
+    assert jordi["employment_status"] == "ACTIVE"
+    assert (ana["employment_status"], ana["start_date"], ana["termination_date"]) == (
+        "INACTIVE",
+        "2020-01-06",
+        "2024-06-30",
+    )
+    assert ana.get("weekly_hours") is None and ana.get("time_type") is None
+    assert (marta["employment_status"], marta["employment_status_raw"]) == ("PENDING", "active")  # not begun
+    assert (marta["start_date"], marta["job_title"], marta["employment_type"]) == (
+        "2999-01-04",
+        "Category Manager",
+        "PART_TIME",
+    )
+
+
+def test_without_contracts_employees_have_no_employment_facts_and_days_off_count_whole() -> None:
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", json=page([employee(A)]))
+        for path in ("department", "office"):
+            m.get(f"{BASE}/core/v3/employee-{path}-assignations", json=page([]))
+        m.get(f"{BASE}/core/v3/employee-managers", json=page([]))
+        half = vacation("half", "create", "accepted", ["2024-08-05"])
+        half["daysOff"][0]["seconds"] = 7200
+        m.get(f"{BASE}/schedule/v1/vacation-day-off-requests", json=page([half]))
+        m.get(f"{BASE}/schedule/v1/absence-day-off-requests", json=page([]))
+        config = {**CONFIG, "read_contracts": False}
+        [jordi] = records(run("employees", m, config))
+        [request] = records(run("time_off_requests", m, config))
+        contract_calls = [r for r in m.request_history if r.path.startswith("/contract/")]
+    assert not contract_calls
+    assert jordi["employment_status"] == "ACTIVE" and jordi.get("start_date") is None
+    assert (request["amount"], request["amount_hours"]) == ("1", "2")  # no working day known: a whole day
+
+
+def test_a_partial_day_off_counts_as_its_share_of_the_contracts_working_day() -> None:
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        half = vacation("half", "create", "accepted", ["2024-08-05"])
+        half["daysOff"][0]["seconds"] = 7200  # two of the contract's four hours on a Monday
+        whole = vacation("whole", "create", "accepted", ["2024-08-06", "2024-08-07"])
+        m.get(f"{BASE}/schedule/v1/vacation-day-off-requests", json=page([half, whole]))
+        m.get(f"{BASE}/schedule/v1/absence-day-off-requests", json=page([]))
+        m.get(f"{BASE}/contract/v1/contracts/{A}", json=page([contract("a1", "2024-01-01", None)]))
+        out = run("time_off_requests", m)
+        contract_calls = [r for r in m.request_history if r.path.startswith("/contract/")]
+    by_id = {r["remote_id"]: r for r in records(out)}
+    assert (by_id["half"]["amount"], by_id["half"]["unit"], by_id["half"]["amount_hours"]) == (
+        "0.5",
+        "DAYS",
+        "2",
+    )
+    assert (by_id["whole"]["amount"], by_id["whole"]["amount_hours"]) == ("2", "16")
+    assert len(contract_calls) == 1, "one employee, one contracts call"
+
+
+def salary(uid: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": uid,
+        "payPeriod": "yearly",
+        "currency": "EUR",
+        "grossSalary": 38500,
+        "payments": 14,
+        "startDate": "2024-01-01",
+        "endDate": None,
+        "comments": "Revisión anual",
+        "monthlyGrossSalary": 2750,
+        "createdAt": "2023-12-20T10:00:00+01:00",
+        "updatedAt": "2023-12-20T10:00:00+01:00",
+        **extra,
+    }
+
+
+def test_salaries_keep_fourteen_payments_and_assignments_are_read_only_when_the_catalogue_is_used() -> None:
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", json=page([employee(A)]))
+        m.get(f"{BASE}/contract/v1/salaries", json=page([salary("s-1")]))
+        m.get(f"{BASE}/contract/v1/compensations", json=page([]))
+        out = run("compensations", m)
+        calls = paths(m)
+    (row,) = records(out)
+    assert (row["type"], row["amount"], row["currency"], row["pay_period"]) == (
+        "BASE_SALARY",
+        "38500.00",
+        "EUR",
+        "YEAR",
+    )
+    assert (row["payments_per_year"], row["pay_frequency"], row["pay_frequency_raw"]) == (
+        14,
+        "FOURTEEN_MONTHLY",
+        "14",
+    )
+    assert (row["effective_date"], row.get("end_date"), row["annualized_amount"]) == (
+        "2024-01-01",
+        None,
+        "38500.00",
+    )
+    assert row["employee_id"] == f"sesame_hr:{COMPANY_ID}:employee:{A}"
+    assert not any("/employees/" in p for p in calls), "assignments were read although the catalogue is empty"
+
+    item = {
+        "id": "comp-1",
+        "name": "Plus transporte",
+        "compensationType": "variable",
+        "quantity": None,
+        "percentage": 10.5,
+        "period": "monthly",
+        "currency": "EUR",
+    }
+    assignment = {
+        "id": "as-1",
+        "compensationId": "comp-1",
+        "salaryId": "s-1",
+        "startDate": "2024-01-01",
+        "endDate": None,
+        "compensation": item,
+    }
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", json=page([employee(A)]))
+        m.get(
+            f"{BASE}/contract/v1/salaries", json=page([salary("s-1", payPeriod="monthly", grossSalary=2750)])
+        )
+        m.get(f"{BASE}/contract/v1/compensations", json=page([item]))
+        m.get(f"{BASE}/contract/v1/employees/{A}/compensations", json=page([assignment]))
+        out = run("compensations", m)
+        salary_query = next(r.qs for r in m.request_history if r.path == "/contract/v1/salaries")
+        assignment_query = next(
+            r.qs for r in m.request_history if r.path.endswith("/compensations") and A in r.path
+        )
+    by_id = {r["remote_id"]: r for r in records(out)}
+    assert by_id["s-1"]["annualized_amount"] == "38500.00"  # 2,750 a month, paid 14 times
+    bonus = by_id["as-1"]
+    assert (bonus["type"], bonus["name"], bonus.get("amount"), bonus["pay_period"]) == (
+        "BONUS",
+        "Plus transporte",
+        None,
+        "MONTH",
+    )
+    assert bonus["note"] == "10.5% of gross salary"
+    assert salary_query["employeeid"] == [A] and "employeeid" not in assignment_query
+
+
+def test_work_entries_ask_only_for_changes_since_the_last_sync_including_deletions() -> None:
+    entry = {
+        "id": "we-1",
+        "employee": employee(A),
+        "workEntryType": "pause",
+        "workEntryIn": {"origin": "app", "date": "2024-11-04 09:00:00+01:00", "officeId": OFFICE},
+        "workEntryOut": None,
+        "workedSeconds": None,
+        "createdAt": "2024-11-04T09:00:00+01:00",
+        "updatedAt": "2024-11-04T12:00:00+01:00",
+        "deletedAt": "2024-11-04T12:00:00+01:00",
+    }
+    state = (
+        StateBuilder()
+        .with_stream_state(
+            "work_entries",
+            {
+                "modified_at": "2024-11-04T10:00:00.000000Z",
+                "change_detection": {
+                    "v": 3,
+                    "origin": f"sesame_hr:{COMPANY_ID}",
+                    "facts": {"start_date": "2024-01-01"},
+                },
+            },
+        )
+        .build()
+    )
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/schedule/v1/work-entries", json=page([entry]))
+        out = run("work_entries", m, state=state)
+        (query,) = [r.qs for r in m.request_history if r.path == "/schedule/v1/work-entries"]
+    assert query["updatedat[gte]"] == ["2024-11-04t09:45:00+00:00"]  # last sync minus the 15-minute look-back
+    assert query["onlyreturn"] == ["all"]
+    (row,) = records(out)
+    assert row["is_deleted"] is True and row["remote_deleted_at"] == "2024-11-04T11:00:00.000000Z"
+    assert (row["type"], row["clock_in"], row.get("clock_out")) == (
+        "BREAK",
+        "2024-11-04T08:00:00.000000Z",
+        None,
+    )
+
+
+# -- errors ---------------------------------------------------------------------------------------
+def check(m: requests_mock.Mocker, config: dict[str, Any] | None = None) -> tuple[Status, str]:
+    config = config or CONFIG
+    status = SourceSesameHR(config=config).check(logging.getLogger("test"), config)
+    return status.status, status.message or ""
+
+
+def test_a_refused_token_fails_check_naming_the_token_not_the_body() -> None:
+    with requests_mock.Mocker() as m:
+        m.get(requests_mock.ANY, status_code=401, text="<html>nope</html>")
+        status, message = check(m)
+    assert status == Status.FAILED
+    assert "API token" in message and "401" in message and "Settings > Integrations > API" in message
+    assert "nope" not in message and TOKEN not in message
+
+
+def test_a_company_without_the_api_add_on_is_told_so() -> None:
+    with requests_mock.Mocker() as m:
+        m.get(requests_mock.ANY, status_code=403, json={"unexpected": ["shape"]})
+        status, message = check(m)
+    assert status == Status.FAILED
+    assert "403" in message and "API add-on" in message and "permission" in message
+
+
+def test_429_waits_at_least_retry_after_then_reads_the_page() -> None:
+    moments: list[float] = []
+
+    def departments(request: Any, context: Any) -> dict[str, Any]:
+        moments.append(time.monotonic())
+        if len(moments) == 1:
+            context.status_code = 429
+            context.headers["Retry-After"] = "2"
+            return {}
+        return page([{"id": D1, "name": "Compras"}])
+
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employee-department-assignations", json=page([]))
+        m.get(f"{BASE}/core/v3/departments", json=departments)
+        out = run("departments", m)
+    assert [r["name"] for r in records(out)] == ["Compras"]
+    assert len(moments) == 2 and moments[1] - moments[0] >= 2.0
+
+
+def test_server_errors_are_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(time, "sleep", waits.append)
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(
+            f"{BASE}/core/v3/offices", [{"status_code": 503}, {"json": page([{"id": OFFICE, "name": "HQ"}])}]
+        )
+        out = run("locations", m)
+    assert [r["name"] for r in records(out)] == ["HQ"] and sum(waits) > 0
+
+
+def test_a_malformed_page_fails_the_stream_instead_of_dropping_records(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(time, "sleep", waits.append)  # the retries' backoff, without waiting for it
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/offices", text='{"data": [{"id": "e5f4", "na')
+        out = run("locations", m, expected_outcome=ExpectedOutcome.EXPECT_EXCEPTION)
+        attempts = sum(1 for r in m.request_history if r.path == "/core/v3/offices")
+    assert out.errors, "a truncated body must not end the sync successfully"
+    assert not records(out) and attempts == 7 and sum(waits) > 0  # retried, with backoff, then failed
+    assert "not a Sesame JSON envelope" in out.errors[-1].trace.error.message
+
+
+def test_an_employee_gone_between_listing_and_fan_out_is_skipped() -> None:
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", json=page([employee(A), employee(B)]))
+        m.get(
+            f"{BASE}/contract/v1/contracts/{A}",
+            json=page([{"id": "k-1", "startDate": "2023-03-06", "endDate": None}]),
+        )
+        m.get(f"{BASE}/contract/v1/contracts/{B}", status_code=404, json={"error": "gone"})
+        out = run("employments", m)
+    assert not out.errors
+    assert [(r["remote_id"], r["effective_date"], r["is_current"]) for r in records(out)] == [
+        ("k-1", "2023-03-06", True)
+    ]
+
+
+def test_pages_are_followed_to_meta_last_page_with_the_largest_limit() -> None:
+    pages = [page([employee(f"{i:08d}-0000-4000-8000-000000000000")], current=i, last=3) for i in (1, 2, 3)]
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", [{"json": p} for p in pages])
+        for path in ("department", "office"):
+            m.get(f"{BASE}/core/v3/employee-{path}-assignations", json=page([]))
+        m.get(f"{BASE}/core/v3/employee-managers", json=page([]))
+        out = run("employees", m)
+        queries = [r.qs for r in m.request_history if r.path == "/core/v3/employees"]
+    assert len(records(out)) == 3
+    assert [q.get("page") for q in queries] == [None, ["2"], ["3"]]
+    assert all(q["limit"] == ["500"] for q in queries)
+
+
+def test_raw_payloads_are_attached_only_on_request() -> None:
+    office = {"id": OFFICE, "name": "HQ", "address": "Carrer de Mallorca 120", "radio": 150}
+    for include in (False, True):
+        with requests_mock.Mocker() as m:
+            mock_company(m)
+            m.get(f"{BASE}/core/v3/offices", json=page([office]))
+            (row,) = records(run("locations", m, config={**CONFIG, "include_remote_data": include}))
+        assert row.get("remote_data") == ([{"path": "/core/v3/offices", "data": office}] if include else None)
+
+
+def test_category_overrides_come_from_config() -> None:
+    absence_type = {"id": "t-9", "name": "Baja IT", "pickMode": "by_days", "needsValidation": False}
+    config = {**CONFIG, "time_off_categories": {"baja it": "SICK"}}
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/schedule/v1/absence-types", json=page([absence_type]))
+        m.get(f"{BASE}/schedule/v1/vacation-configurations", json=page([]))
+        out = run("time_off_types", m, config=config)
+    (row,) = records(out)
+    assert (row["category"], row["category_raw"], row["unit"], row["requires_approval"]) == (
+        "SICK",
+        "Baja IT",
+        "DAYS",
+        False,
+    )
+    assert json.dumps(row)  # serialisable as emitted
+
+
+def test_a_malformed_page_of_a_cached_listing_is_fetched_again_not_replayed_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)  # the retry's backoff, without waiting
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", json=page([employee(A)]))
+        m.get(
+            f"{BASE}/core/v3/employee-department-assignations",
+            [
+                {"text": '{"data": [{"id": "x", "empl'},
+                {"json": page([link("department", A, D1, "2023-03-06T09:00:00+01:00")])},
+            ],
+        )
+        m.get(f"{BASE}/core/v3/employee-office-assignations", json=page([]))
+        m.get(f"{BASE}/core/v3/employee-managers", json=page([]))
+        out = run("employees", m)
+        attempts = [r for r in m.request_history if r.path == "/core/v3/employee-department-assignations"]
+    [jordi] = records(out)
+    assert jordi["department_id"] == f"sesame_hr:{COMPANY_ID}:department:{D1}" and len(attempts) == 2
