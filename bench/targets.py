@@ -8,7 +8,10 @@ Rows are chosen so that `make bench` ends in under 20 minutes on a 2-core machin
   50,000 employees would take most of the 20 minutes by themselves).
 - ``<connector>-all``: every stream at 1,000 employees, the whole call formula against the minimum.
 - PeopleHR at 1,000 only (its sandbox limit lifted): per-employee fan-out, and saved queries in bulk.
-  Its model at the real 30 calls a minute is checked by `peoplehr_model.py` at a reduced scale.
+  Its model at the real 30 calls a minute is `peoplehr_model.py`, checked by `realistic.py`.
+- ``realistic.py`` models every provider at its real limit with 150 ms a call from the calls of the
+  ``-all``, ``peoplehr`` and ``peoplehr-queries`` rows, checked at a reduced scale; ``peer.py`` runs
+  Airbyte's own Sage HR manifest beside ours (given with ``--peer-manifest``).
 """
 
 from __future__ import annotations
