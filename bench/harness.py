@@ -97,6 +97,8 @@ class Measurement:
     exit_code: int
     error: str | None = None
     state: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    #: when the process was started (``time.time()``, the clock of the sandbox's request log)
+    started_at: float = 0.0
 
     @property
     def total_records(self) -> int:
@@ -109,6 +111,7 @@ class Measurement:
     def summary(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("state")
+        data.pop("started_at")
         data["total_records"] = self.total_records
         data["total_calls"] = self.total_calls
         data["records_per_second"] = (
@@ -170,6 +173,7 @@ def run_connector(
         if sandbox:
             sandbox.clear_log()
         out, err = Path(tmp) / "stdout.jsonl", Path(tmp) / "stderr.txt"
+        started_at = time.time()
         code, wall, cpu, rss = run_process(args, out, err)
         records: Counter[str] = Counter()
         last_state: dict[str, dict[str, Any]] = {}
@@ -190,7 +194,9 @@ def run_connector(
             error = f"exit code {code}: " + err.read_text(errors="replace")[-2000:]
         calls = sandbox.log()["by_route"] if sandbox else {}
     states = list(last_state.values())
-    return Measurement(wall, cpu, rss, dict(records), len(json.dumps(states)), calls, code, error, states)
+    return Measurement(
+        wall, cpu, rss, dict(records), len(json.dumps(states)), calls, code, error, states, started_at
+    )
 
 
 @dataclass

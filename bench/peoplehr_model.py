@@ -13,8 +13,8 @@ holidays, absences, other events, maternity/paternity, salaries, benefits, each 
 and for saved queries (holidays, absences and salaries in three calls; the other four areas still
 per employee).
 
-`measure()` checks the model: a reduced tenant against the sandbox enforcing 30 calls per 60 s, a full
-and an unchanged incremental sync through the console script, predicted against measured wall time.
+The model is checked by `realistic.check()`: a reduced tenant against the sandbox enforcing 30 calls
+per 60 s with 150 ms a call, a full and an unchanged incremental sync through the console script.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from harness import SandboxProcess, run_connector
 from hris_sandbox import Company
 from minimum import peoplehr as peoplehr_minimum
 
@@ -67,44 +66,3 @@ def model(sizes: tuple[int, ...] = (100, 1000, 5000), startup: float = 0.0) -> l
                 row[f"{path}_{mode}"] = {"calls": calls, "seconds": round(sync_seconds(calls, startup))}
         rows.append(row)
     return rows
-
-
-def _max_in_window(times: list[float], seconds: float) -> int:
-    times, best, lo = sorted(times), 0, 0
-    for hi, moment in enumerate(times):
-        while moment - times[lo] >= seconds:
-            lo += 1
-        best = max(best, hi - lo + 1)
-    return best
-
-
-def measure(command: list[str], startup: float, employees: int = 14) -> dict[str, Any]:
-    """Full and unchanged incremental sync of a small tenant at the real limit, against the model."""
-    from run import configured_catalog, discover
-    from targets import TARGETS
-
-    target = TARGETS["peoplehr"]
-    result: dict[str, Any] = {"employees": employees, "rate_per_minute": RATE}
-    options = {"rate_limit": str(RATE)}
-    with SandboxProcess("peoplehr", employees, options) as sandbox:
-        config = dict(sandbox.connector_config or {})
-        assert config["requests_per_minute"] == RATE
-        catalog = configured_catalog(discover(target, config), None)
-        full = run_connector(command, "read", sandbox, config, catalog)
-        peak_full = _max_in_window([e["at"] for e in sandbox.log(entries=True)["entries"]], 60.0)
-    # the same tenant again (same seed and day) with a fresh limit, as for a sync an hour later: in
-    # the same sandbox the first sync's last minute of calls would still count against the second
-    with SandboxProcess("peoplehr", employees, options) as sandbox:
-        config = {**config, "base_url": (sandbox.connector_config or {})["base_url"]}
-        incremental = run_connector(command, "read", sandbox, config, catalog, full.state)
-    for mode, measured in (("full", full), ("incremental", incremental)):
-        if measured.exit_code != 0:
-            raise RuntimeError(f"peoplehr at {RATE}/min, {mode}: {measured.error}")
-        result[mode] = {
-            "calls": measured.total_calls,
-            "measured_seconds": round(measured.wall_seconds, 1),
-            "modelled_seconds": round(sync_seconds(measured.total_calls, startup), 1),
-            "records": measured.total_records,
-        }
-    result["peak_calls_in_60s"] = peak_full
-    return result

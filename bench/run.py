@@ -6,6 +6,8 @@ but for its times, warms the sandbox (it renders each collection on first reques
 the measured syncs and the floor meet the same warm server. Recorded: wall and CPU time,
 records per second, peak RSS, calls per route, final state size; the floor (the same requests replayed
 by a plain ``requests`` loop) and the call minimum of the API. Start-up (``spec``) is measured apart.
+Then the rows at the providers' real limits with latency (`realistic.py`: modelled, checked by
+measured runs at a reduced scale) and, given its manifest, the peer (`peer.py`).
 
 Writes ``bench/results/latest.{json,md,png}`` and keeps the run before as ``previous.*``.
 """
@@ -19,6 +21,7 @@ import os
 import platform
 import shutil
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,8 +30,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import minimum
+import peer
 import peoplehr_model
+import realistic
 from harness import BIN, Measurement, SandboxProcess, replay_floor, run_connector, run_process
+from hris_sandbox import Company
+from hris_sandbox.providers import create_app
 from targets import DEFAULT, TARGETS, Target
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -74,6 +81,20 @@ def call_minimum(target: Target, size: int, config: dict[str, Any], streams: lis
     with context.Pool(1) as pool:
         routes = pool.apply(minimum.call_minimum, (target.provider, size, SEED, YEARS, config, streams))
     return {mode: {"total": sum(calls.values()), "routes": calls} for mode, calls in routes.items()}
+
+
+def minimum_at(row: dict[str, Any], size: int) -> dict[str, int]:
+    """The call minimum of a row's target at another tenant size (its config does not depend on the size)."""
+    target = TARGETS[row["target"]]
+    base = create_app(target.provider, Company.generate(employees=5, seed=SEED, years=YEARS), rate_limit="0")
+    config = {**base.connector_config("http://127.0.0.1"), **target.config_overrides}
+    minima = call_minimum(target, size, config, row["streams"])
+    return {mode: m["total"] for mode, m in minima.items()}
+
+
+def realistic_catalog(provider: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Every stream, for the measured checks at the real limits."""
+    return configured_catalog(discover(TARGETS[provider], config), None)
 
 
 def throughput_vs_floor(seconds: float, floor_seconds: float, startup_seconds: float) -> float | None:
@@ -266,20 +287,85 @@ def markdown(results: dict[str, Any]) -> str:
                 )
             ]
             lines.append(f"| {row['employees']:,} | " + " | ".join(cells) + " |")
-        check = model.get("check")
-        if check:
-            lines += [
-                "",
-                f"Check at {check['employees']} employees against the sandbox enforcing 30 calls per 60 s "
-                f"(most calls seen in any 60 s: {check['peak_calls_in_60s']}):",
-                "",
-                f"| sync | calls | measured s | modelled s (incl. start-up {model['startup_seconds']} s) |",
-                "|---|---:|---:|---:|",
-            ]
-            for mode in ("full", "incremental"):
-                c = check[mode]
-                lines.append(f"| {mode} | {c['calls']} | {c['measured_seconds']} | {c['modelled_seconds']} |")
+    lines += realistic_markdown(results.get("realistic"))
+    lines += peer_markdown(
+        results.get("peer"), results["startup"].get("sage-hr", {}).get("spec_cpu_seconds", 0.0)
+    )
     return "\n".join(lines) + "\n"
+
+
+def peer_markdown(compared: dict[str, Any] | None, startup_cpu: float) -> list[str]:
+    if not compared:
+        return [
+            "",
+            "The peer (Airbyte's Sage HR manifest) was not run: it is not part of this project; pass its "
+            "`manifest.yaml` with `--peer-manifest` (`bench/peer.py`).",
+        ]
+    lines = [
+        "",
+        f"The peer, Airbyte's Sage HR manifest (`bench/peer.py`: its `url_base` pointed at the sandbox), against "
+        f"ours (`sage-hr` row config), the same CDK, the same warm sandbox at {compared['employees']:,} employees, "
+        f"loopback, no limit. *Net CPU* leaves out the start-up (`spec` CPU, {startup_cpu} s).",
+        "",
+        "| stream | connector | records | duplicates | calls | wall s | CPU s | net CPU ms per record | net CPU ms per call | CPU ÷ ours | calls ÷ ours |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for stream, runs in compared["streams"].items():
+        ours = runs["ours"]
+        for who, r in runs.items():
+            net = max(r["cpu_seconds"] - startup_cpu, 0.0) * 1000
+            lines.append(
+                f"| {stream} | {who} | {r['records']:,} | {r['duplicates']:,} | {r['calls']:,} | {r['wall_seconds']} | "
+                f"{r['cpu_seconds']} | {_ratio(net / r['records'] if r['records'] else None)} | "
+                f"{_ratio(net / r['calls'] if r['calls'] else None)} | {_ratio(r['cpu_seconds'] / ours['cpu_seconds'])} | "
+                f"{_ratio(r['calls'] / ours['calls'])} |"
+            )
+    return lines
+
+
+def realistic_markdown(real: dict[str, Any] | None) -> list[str]:
+    if not real:
+        return []
+    lines = [
+        "",
+        f"At the providers' real limits with {realistic.LATENCY * 1000:.0f} ms a call and the connectors' default "
+        "settings (`bench/realistic.py`): calls at 1,000 employees counted by the loopback rows above, at 5,000 "
+        "the call minimum times the connector's calls ÷ minimum at 1,000; wall time modelled (start-up "
+        "included) with the calls in flight at once that the provider's check measured; *limit* = the call-bound "
+        "limit, the call minimum at the provider's sliding window, or at the connector's concurrency when "
+        "latency binds first.",
+        "",
+        "| provider | row | limit | employees | sync | calls | call minimum | calls in flight | wall | call-bound limit | wall ÷ limit |",
+        "|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in real["rows"]:
+        provider = realistic.PROVIDERS[r["provider"]]
+        lines.append(
+            f"| {r['provider']} | {r['row']} | {provider.rate:,} per {provider.window:.0f} s | {r['employees']:,} | "
+            f"{r['mode']} | {r['calls']:,}{'' if r['calls_counted'] else ' (scaled)'} | {r['call_minimum']:,} | "
+            f"{_ratio(r.get('calls_in_flight'))} | {_duration(r['wall_seconds'])} | {_duration(r['limit_seconds'])} | {_ratio(r['ratio'])} |"
+        )
+    lines += [
+        "",
+        "Checks, measured at a reduced scale against the sandbox enforcing the limit and the latency (a fresh "
+        "sandbox per sync); *idle* = seconds with no call in flight, from the sandbox's log:",
+        "",
+        "| provider | employees | sync | calls | 429s | measured s | modelled s | call-bound limit s | measured ÷ limit | first call after s | idle s (longest gap) | calls in flight | most calls in one window |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, c in real["checks"].items():
+        if "failed" in c:
+            lines.append(f"| {name} | | failed: {c['failed']} |" + " |" * 9)
+            continue
+        for mode in ("full", "incremental"):
+            m = c[mode]
+            peak = next(v for k, v in m.items() if k.startswith("peak_calls_in_"))
+            lines.append(
+                f"| {name} | {c['employees']} | {mode} | {m['calls']} | {m['refused_429']} | {m['measured_seconds']} | "
+                f"{m['modelled_seconds']} | {m['limit_seconds']} | {_ratio(m['measured_seconds'] / max(m['limit_seconds'], 1e-9))} | "
+                f"{m['first_call_after_seconds']} | {m['idle_seconds']} ({m['longest_idle_seconds']}) | {_ratio(m.get('calls_in_flight'))} | {peak} |"
+            )
+    return lines
 
 
 def _ratio(value: float | None) -> str:
@@ -340,7 +426,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--targets", default=",".join(DEFAULT), help="comma-separated: " + ", ".join(TARGETS))
     parser.add_argument("--sizes", default=None, help="override tenant sizes, e.g. 1000,10000")
-    parser.add_argument("--no-model", action="store_true", help="skip the PeopleHR 30/minute check")
+    parser.add_argument(
+        "--peer-manifest",
+        default=os.environ.get("PEER_SAGE_HR_MANIFEST"),
+        help="Airbyte's source-sage-hr manifest.yaml (not in this project): adds the peer rows",
+    )
+    parser.add_argument("--peer-employees", type=int, default=1000)
+    parser.add_argument(
+        "--no-realistic", action="store_true", help="skip the checks at the providers' real limits"
+    )
     parser.add_argument("--results", default=str(RESULTS), help="output folder")
     args = parser.parse_args()
     names = [n for n in args.targets.split(",") if n]
@@ -381,13 +475,33 @@ def main() -> int:
                 f"/ {row['incremental']['total_calls']:,} calls, peak {row['full']['peak_rss_mb']:.0f} MB",
                 flush=True,
             )
-    if "peoplehr" in names and not args.no_model and TARGETS["peoplehr"].installed():
-        print("peoplehr at 30 calls/minute: model and check ...", flush=True)
-        spec_seconds = results["startup"].get("peoplehr", {}).get("spec_wall_seconds", 0.0)
-        results["peoplehr_model"] = {
-            "model": peoplehr_model.model(startup=0.0),
-            "check": peoplehr_model.measure(TARGETS["peoplehr"].command, spec_seconds),
-            "startup_seconds": spec_seconds,
+    if "peoplehr" in names and TARGETS["peoplehr"].installed():
+        results["peoplehr_model"] = {"model": peoplehr_model.model(startup=0.0)}
+    spec = {name: st["spec_wall_seconds"] for name, st in results["startup"].items()}
+    checked = {
+        provider.name: TARGETS[provider.rows[0]].command
+        for provider in realistic.PROVIDERS.values()
+        if provider.rows[0] in names and TARGETS[provider.rows[0]].installed()
+    }
+    if args.peer_manifest and TARGETS["sage-hr"].installed():
+        print(f"the peer (Airbyte's Sage HR manifest) @ {args.peer_employees:,} employees ...", flush=True)
+        with tempfile.TemporaryDirectory(prefix="bench-peer-") as tmp:
+            results["peer"] = peer.compare(
+                TARGETS["sage-hr"].command,
+                Path(args.peer_manifest),
+                args.peer_employees,
+                TARGETS["sage-hr"].config_overrides,
+                Path(tmp),
+            )
+    if checked and not args.no_realistic:
+        print(
+            f"at the providers' real limits, {realistic.LATENCY * 1000:.0f} ms a call: checks ...", flush=True
+        )
+        checks = realistic.check(checked, realistic_catalog, spec)
+        results["realistic"] = {
+            "latency_seconds": realistic.LATENCY,
+            "rows": realistic.rows(results, minimum_at, spec, checks),
+            "checks": checks,
         }
     results["elapsed_seconds"] = round(time.monotonic() - started, 1)
     write(results, out)

@@ -2,6 +2,7 @@
 
     hris-sandbox list
     hris-sandbox serve sage-hr --employees 500 --port 8080 [--seed 1] [--years 3] [--option name=value]
+    hris-sandbox serve peoplehr --option latency_ms=150 --option jitter_ms=50 --option rate_limit=30
 
 On start it prints one JSON line with the base URL and the credentials a connector needs, then serves
 until interrupted. Control endpoints: ``GET/DELETE /__sandbox__/log``, ``POST/DELETE /__sandbox__/faults``,

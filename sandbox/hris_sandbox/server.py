@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from hris_sandbox.company import Company
 from hris_sandbox.faults import Fault, FaultInjector
+from hris_sandbox.latency import Latency
 
 CONTROL_PREFIX = "/__sandbox__"
 
@@ -80,6 +81,8 @@ class ProviderApp:
     def __init__(self, company: Company) -> None:
         self.company = company
         self.routes: list[Route] = []
+        #: Delay before each response is written (`hris_sandbox.latency`); None: answer at once.
+        self.latency: Latency | None = None
 
     def add_route(self, method: str, pattern: str, handler: Handler) -> None:
         regex = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern) + "$")
@@ -251,6 +254,8 @@ class _Handler(BaseHTTPRequestHandler):
                 body,
             )
         )
+        if sandbox.app.latency is not None:
+            time.sleep(sandbox.app.latency.next_delay())
         if fault is not None:
             self._apply_fault(fault, response)
         else:

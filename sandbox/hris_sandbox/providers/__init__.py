@@ -1,7 +1,9 @@
 """Provider sandboxes, one module each: ``hris_sandbox.providers.<name>`` exposes ``create_app``.
 
 ``create_app(company: Company, **options) -> ProviderApp``; options are provider-specific switches
-(rate limits, quirks whose real behaviour is unknown), given as strings from the CLI.
+(rate limits, quirks whose real behaviour is unknown), given as strings from the CLI. Every provider
+also takes the latency options of `hris_sandbox.latency` (``latency_ms``, ``jitter_ms``,
+``latency_seed``): each response then waits that long before it is written.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import pkgutil
 from typing import Any
 
 from hris_sandbox.company import Company
+from hris_sandbox.latency import Latency
 from hris_sandbox.server import ProviderApp
 
 
@@ -25,5 +28,8 @@ def create_app(provider: str, company: Company, **options: Any) -> ProviderApp:
         module = importlib.import_module(f"{__name__}.{provider.replace('-', '_')}")
     except ModuleNotFoundError as error:
         raise ValueError(f"unknown provider {provider!r}; available: {', '.join(available())}") from error
+    options = dict(options)
+    latency = Latency.from_options(options)
     app: ProviderApp = module.create_app(company, **options)
+    app.latency = latency
     return app
