@@ -63,7 +63,7 @@ PROVIDERS = {
             {"rate_limit": "60"}, 20, "none published; 60/min is the connector's default",
         ),
         Provider(
-            "sesame-hr", ("sesame-hr-all",), 1000, 60.0, 100, 10.0, 3,
+            "sesame-hr", ("sesame-hr-all",), 1000, 60.0, 150, 10.0, 5,
             {"rate_limit": "1000"}, 100, "1,000/min per company (documented)",
         ),
         Provider(
