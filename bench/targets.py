@@ -16,7 +16,6 @@ Rows are chosen so that `make bench` ends in under 20 minutes on a 2-core machin
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -135,16 +134,6 @@ TARGETS: dict[str, Target] = {
             name="peoplehr-queries",
             describe="all 8 streams, saved queries for holidays, absences, salaries (the other areas per employee)",
             config_overrides=_PEOPLEHR_QUERIES,
-        ),
-        Target(
-            name="toy-hr",
-            provider="toy-hr",
-            command=[sys.executable, str(ROOT / "tests/fixtures/toy_connector/main.py")],
-            sizes=[1000],
-            floor_headers=_bearer,
-            streams=["employees", "departments"],
-            describe="the template connector (not part of `make bench`)",
-            has_minimum=False,
         ),
     ]
 }
