@@ -37,14 +37,14 @@ PRIVATE_NAMES: tuple[PrivateName, ...] = (
         "airbyte_cdk.sources.declarative.requesters.http_requester:HttpRequester",
         "_http_client",
         "read",
-        "source.UnifiedComponentFactory.create_http_requester and list_cache: the requester's HTTP client",
+        "factory.UnifiedComponentFactory.create_http_requester and list_cache: the requester's HTTP client",
         set_in="__post_init__",
     ),
     PrivateName(
         _HTTP_CLIENT,
         "_session",
         "replace",
-        "source: the deadline adapter and remembered proxy settings are installed on it; list_cache: "
+        "factory: the deadline adapter and remembered proxy settings are installed on it; list_cache: "
         "replaced by the sync's shared ListSession",
         set_in="__init__",
     ),
@@ -77,24 +77,24 @@ PRIVATE_NAMES: tuple[PrivateName, ...] = (
         _FACTORY,
         "_build_concurrent_cursor",
         "override",
-        "source.UnifiedComponentFactory: a change-detection stream's cursor is a ChangeDetectionCursor "
+        "factory.UnifiedComponentFactory: a change-detection stream's cursor is a ChangeDetectionCursor "
         "(or the subclass the manifest names as change_detection.class_name)",
     ),
     PrivateName(
-        _FACTORY, "_message_repository", "read", "source: handed to ChangeDetectionCursor", set_in="__init__"
+        _FACTORY, "_message_repository", "read", "factory: handed to ChangeDetectionCursor", set_in="__init__"
     ),
     PrivateName(
         _FACTORY,
         "_connector_state_manager",
         "read",
-        "source: a stream's state for ChangeDetectionCursor; source_sage_hr.source: the termination memo",
+        "factory: a stream's state for ChangeDetectionCursor; source_sage_hr.source: the termination memo",
         set_in="__init__",
     ),
     PrivateName(
         _FACTORY,
         "_create_component_from_model",
         "call",
-        "source: the budget's rates and a stream's transformations (for the state's origin)",
+        "factory: the budget's rates and a stream's transformations (for the state's origin)",
     ),
     PrivateName(
         _FACTORY,
@@ -107,7 +107,7 @@ PRIVATE_NAMES: tuple[PrivateName, ...] = (
         _FACTORY,
         "create_parent_stream_config_with_substream_wrapper",
         "swap",
-        "source and list_cache: it builds a parent stream with a new ModelToComponentFactory named by the "
+        "factory and list_cache: it builds a parent stream with a new ModelToComponentFactory named by the "
         "module's global, which we rebind to our factory class while it runs",
     ),
     PrivateName(

@@ -27,7 +27,7 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from unified_hris_cdk.change_detection import latest_emission, state_problem
+from unified_hris_cdk.state_codec import latest_emission, state_problem
 
 #: A state whose last emission is further ahead of this machine's clock is not this connection's (or
 #: the clock is badly wrong); closer than this it is clock skew, which the cursor handles.

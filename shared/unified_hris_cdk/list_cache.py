@@ -33,8 +33,8 @@ from airbyte_cdk.sources.streams.call_rate import APIBudget, CachedLimiterSessio
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ResponseAction
 from airbyte_cdk.sources.types import Config
 
+from unified_hris_cdk.factory import UnifiedComponentFactory
 from unified_hris_cdk.sessions import remember_environment_settings
-from unified_hris_cdk.source import UnifiedComponentFactory
 
 
 class _InFlight:

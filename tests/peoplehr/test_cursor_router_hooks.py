@@ -9,7 +9,8 @@ from airbyte_cdk.models import Type
 from airbyte_cdk.sources.message import InMemoryMessageRepository
 from airbyte_cdk.sources.types import Record, StreamSlice
 from unified_hris.conventions import envelope
-from unified_hris_cdk.change_detection import ChangeDetectionCursor, fingerprints
+from unified_hris_cdk.cursor import ChangeDetectionCursor
+from unified_hris_cdk.state_codec import fingerprints
 
 
 class Partition:

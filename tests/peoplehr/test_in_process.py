@@ -21,7 +21,7 @@ from airbyte_cdk.test.entrypoint_wrapper import read
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from source_peoplehr.components.directory import HORIZON
 from source_peoplehr.source import SourcePeopleHR
-from unified_hris_cdk.source import UnifiedComponentFactory
+from unified_hris_cdk.factory import UnifiedComponentFactory
 
 BASE = "https://api.peoplehr.net"
 KEY = "0f3c9a51d2e84b7c9e1a6b2d4c8f0e17"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from hris_sandbox import Fault
-from unified_hris_cdk.change_detection import fingerprints
+from unified_hris_cdk.state_codec import fingerprints
 
 from .conftest import (
     PEOPLEHR,

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from conformance.runner import ConnectorRunner, configured_catalog
-from unified_hris_cdk.change_detection import fingerprints
+from unified_hris_cdk.state_codec import fingerprints
 
 from .conftest import SENTINEL, Env
 

@@ -7,7 +7,7 @@ one fails here until the reliance is checked again. Private CDK names (`HttpClie
 - `DefaultErrorHandler.interpret_response` tries the filters in order and retries what none matches
   (a 431 too): `retries.ClientErrorFilter` goes first.
 - `AirbyteEntrypoint.set_up_secret_filter` is what check, discover and read call with the config:
-  `source._Entrypoint` overrides it to mask every form of the secrets.
+  `entrypoint._Entrypoint` overrides it to mask every form of the secrets.
 - `ConcurrentDeclarativeSource.configure` hands the entrypoint the config the source was built with:
   the secrets `UnifiedDeclarativeSource` stripped are the ones the filter knows and the streams use;
   `DefaultConnectorMixin.configure` writes it to the temporary folder through `write_config`, which

@@ -14,16 +14,11 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from unified_hris.conventions import envelope, parse_timestamp
-from unified_hris_cdk.change_detection import (
-    CHECKPOINT_ENV,
-    ChangeDetectionCursor,
-    DateWindows,
-    fingerprints,
-    latest_emission,
-    state_problem,
-)
+from unified_hris_cdk.cursor import CHECKPOINT_ENV, ChangeDetectionCursor
 from unified_hris_cdk.deletion_guard import DeletionGuard
 from unified_hris_cdk.skips import kept_record, skipped_partition
+from unified_hris_cdk.state_codec import fingerprints, latest_emission, state_problem
+from unified_hris_cdk.windows import DateWindows
 
 
 class FakePartition:

@@ -14,8 +14,8 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 )
 from unified_hris_cdk import decoders
 from unified_hris_cdk.decoders import ParsedBodyDecoder, ParsedBodyResponseFilter
+from unified_hris_cdk.factory import UnifiedComponentFactory
 from unified_hris_cdk.retries import ClientErrorFilter
-from unified_hris_cdk.source import UnifiedComponentFactory
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "toy_connector"))
 

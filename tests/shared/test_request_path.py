@@ -11,8 +11,8 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
     BearerAuthenticator as BearerModel,
 )
 from unified_hris_cdk.auth import RenderedOnceToken
+from unified_hris_cdk.factory import UnifiedComponentFactory
 from unified_hris_cdk.sessions import remember_environment_settings
-from unified_hris_cdk.source import UnifiedComponentFactory
 
 CONFIG = {"api_key": "k-123"}
 

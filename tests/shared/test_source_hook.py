@@ -33,7 +33,7 @@ def test_windowed_stream_slices_carry_the_request_window():
 def test_parent_streams_are_built_with_the_same_factory_hooks():
     """The CDK builds a substream's parent with a factory of its own; ours must build it (timeout, one parse)."""
     from unified_hris_cdk.decoders import ParsedBodyDecoder
-    from unified_hris_cdk.source import DEFAULT_READ_TIMEOUT_SECONDS
+    from unified_hris_cdk.factory import DEFAULT_READ_TIMEOUT_SECONDS
 
     stream = next(s for s in SourceToyHR(config=CONFIG).streams(CONFIG) if s.name == "compensations")
     parent = stream.cursor._partition_router.parent_stream_configs[0].stream
@@ -49,7 +49,7 @@ def test_the_budget_remembers_calls_not_requests():
     )
     from airbyte_cdk.sources.streams.call_rate import CallRateLimitHit
     from unified_hris_cdk.budget import CallCountingPolicy
-    from unified_hris_cdk.source import UnifiedComponentFactory
+    from unified_hris_cdk.factory import UnifiedComponentFactory
 
     policy = UnifiedComponentFactory().create_component(
         PolicyModel,
@@ -74,7 +74,7 @@ def test_the_console_script_parses_the_state_file_once(tmp_path, monkeypatch, ca
 
     from airbyte_cdk.connector import BaseConnector
     from unified_hris_cdk import files
-    from unified_hris_cdk.source import run
+    from unified_hris_cdk.entrypoint import run
 
     paths = {}
     for name, payload in {
@@ -106,7 +106,7 @@ def test_the_console_script_parses_the_state_file_once(tmp_path, monkeypatch, ca
 
 
 def test_a_long_message_is_written_whole_after_what_was_buffered(capsys):
-    from unified_hris_cdk.source import DIRECT_WRITE_CHARS, _write_message
+    from unified_hris_cdk.entrypoint import DIRECT_WRITE_CHARS, _write_message
 
     state = '{"type":"STATE","state":"' + "0123456789abcdef," * (DIRECT_WRITE_CHARS // 17 + 1) + '"}'
     for message in ('{"type":"RECORD"}', state, '{"type":"LOG"}'):

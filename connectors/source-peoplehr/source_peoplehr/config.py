@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
+from unified_hris.config_checks import start_date_problem, whole_number_problem
 from unified_hris.security import base_url_problem
 from unified_hris_cdk import config_error
 
@@ -20,15 +20,12 @@ def validate(config: Mapping[str, Any]) -> None:
     """Raise a ``config_error`` naming the field for a value the connector cannot use."""
     if not str(config.get("api_key") or "").strip():
         raise config_error("api_key", "it is empty: paste the key from PeopleHR, Settings > API.")
-    try:
-        start = date.fromisoformat(str(config.get("start_date")))
-    except ValueError:
-        raise config_error("start_date", "use a date such as 2024-01-01 (YYYY-MM-DD).") from None
-    if start > date.today():
-        raise config_error("start_date", f"{start} is in the future; use a past date such as 2024-01-01.")
-    rpm = config.get("requests_per_minute", 30)
-    if isinstance(rpm, bool) or not isinstance(rpm, int) or rpm < 1:
-        raise config_error("requests_per_minute", f"{rpm!r} is not a whole number of at least 1.")
+    problem = start_date_problem(config.get("start_date"))
+    if problem:
+        raise config_error("start_date", problem)
+    problem = whole_number_problem(config.get("requests_per_minute"), 1)
+    if problem:
+        raise config_error("requests_per_minute", problem)
     if config.get("base_url") not in (None, ""):
         problem = base_url_problem(config["base_url"])
         if problem:

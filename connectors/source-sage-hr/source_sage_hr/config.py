@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
+from unified_hris.config_checks import start_date_problem, whole_number_problem
 from unified_hris.schemas import enum_fields
 from unified_hris.security import base_url_problem
 from unified_hris_cdk import config_error
@@ -52,21 +52,13 @@ def validate(config: Mapping[str, Any]) -> None:
             "api_key",
             "enter the API key from Sage HR Settings > Integrations > API (an admin must enable it).",
         )
-    try:
-        start = date.fromisoformat(str(config.get("start_date")))
-    except ValueError:
-        raise config_error(
-            "start_date",
-            f"use the date format YYYY-MM-DD, e.g. 2023-01-01; got {config.get('start_date')!r}.",
-        ) from None
-    if start > date.today():
-        raise config_error("start_date", f"{start} is in the future; use a past date such as 2023-01-01.")
+    problem = start_date_problem(config.get("start_date"))
+    if problem:
+        raise config_error("start_date", problem)
     for field, low, high in (("future_horizon_days", 0, 3650), ("requests_per_minute", 1, 100_000)):
-        value = config.get(field)
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high
-        ):
-            raise config_error(field, f"use a whole number from {low} to {high}; got {value!r}.")
+        problem = whole_number_problem(config.get(field), low, high)
+        if problem:
+            raise config_error(field, problem)
     base_url = config.get("base_url")
     problem = base_url_problem(base_url) if base_url else None
     if problem:

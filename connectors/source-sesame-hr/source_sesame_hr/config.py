@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
+from unified_hris.config_checks import start_date_problem, whole_number_problem
 from unified_hris.schemas import enum_fields
 from unified_hris.security import base_url_problem
 from unified_hris_cdk import config_error
@@ -28,23 +28,17 @@ def validate(config: Mapping[str, Any]) -> None:
             "region", f"known regions are {', '.join(REGIONS)}; for another one set base_url."
         )
     _validate_base_url(config.get("base_url"))
-    _validate_start_date(config.get("start_date"))
+    problem = start_date_problem(config.get("start_date"))
+    if problem:
+        raise config_error("start_date", problem)
     for field, low, high in (
         ("requests_per_minute", 1, None),
         ("num_workers", 1, 10),
         ("page_size", 1, 500),
     ):
-        value = config.get(field)
-        if value is None:
-            continue
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int)
-            or value < low
-            or (high and value > high)
-        ):
-            bounds = f"between {low} and {high}" if high else f"at least {low}"
-            raise config_error(field, f"must be a whole number {bounds}, got {value!r}.")
+        problem = whole_number_problem(config.get(field), low, high)
+        if problem:
+            raise config_error(field, problem)
     categories = config.get("time_off_categories") or {}
     if not isinstance(categories, Mapping):
         raise config_error("time_off_categories", "must be an object of absence-type name -> category.")
@@ -60,12 +54,3 @@ def _validate_base_url(value: Any) -> None:
     problem = None if value in (None, "") else base_url_problem(value)
     if problem:  # the value is never echoed: it may hold a password
         raise config_error("base_url", f"{problem}, or leave it empty to use https://api-<region>.sesametime.com.")
-
-
-def _validate_start_date(value: Any) -> None:
-    try:
-        start = date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise config_error("start_date", f"{value!r} is not a date; use YYYY-MM-DD.") from None
-    if start > date.today():
-        raise config_error("start_date", f"{start} is in the future.")

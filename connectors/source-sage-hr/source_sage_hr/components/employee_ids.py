@@ -1,8 +1,9 @@
 """The employee ids the per-employee streams fan out over, from the lists other streams read too.
 
 `EmployeeIds` reads the same pages, with the same request as ``employees`` and ``employments``,
-through a requester of the connector's factory, so every page comes from the sync's one read of them
-(the list cache, `unified_hris_cdk.list_cache`), and follows the ids itself.
+through the requester the manifest gives it (its ``request_parameters`` are the manifest's, per
+listing), so every page comes from the sync's one read of them (the list cache,
+`unified_hris_cdk.list_cache`), and follows the ids itself.
 """
 
 from __future__ import annotations
@@ -16,20 +17,15 @@ from airbyte_cdk.sources.types import Config, StreamSlice
 from unified_hris_cdk.decoders import response_json
 from unified_hris_cdk.partition_routers import SliceOnlyPartitionRouter
 
-#: `/employees` query of every reader of the list (the history flags are what ``employments`` needs).
-EMPLOYEE_LIST_PARAMS = {
-    "team_history": "true",
-    "employment_status_history": "true",
-    "position_history": "true",
-}
 
-
-def pages(requester: Requester, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
-    """The bodies of a paginated list (``meta.next_page``, as the manifest's paginator follows it)."""
+def pages(requester: Requester, path: str, stream_slice: StreamSlice | None = None) -> Iterator[Any]:
+    """The bodies of a paginated list (``meta.next_page``, as the manifest's paginator follows it);
+    `stream_slice` is what the requester's interpolated options see as ``stream_partition``."""
     page: int | None = None
     while True:
-        query = {**(params or {}), **({"page": page} if page else {})}
-        response = requester.send_request(path=path, request_params=query)
+        response = requester.send_request(
+            path=path, stream_slice=stream_slice, request_params={"page": page} if page else {}
+        )
         if response is None or response.status_code != 200:  # ignored by the error handler
             return
         body = response_json(response)
@@ -44,7 +40,8 @@ def pages(requester: Requester, path: str, params: Mapping[str, Any] | None = No
 @dataclass
 class EmployeeIds(SliceOnlyPartitionRouter):
     """Partition ``{"employee_id": <id as listed>}`` for everyone on `listings` (``employees``,
-    ``terminated-employees``), the partitions the CDK's router made (scopes of saved states match)."""
+    ``terminated-employees``), the partitions the CDK's router made (scopes of saved states match).
+    Each listing is requested with ``stream_partition.listing`` set, as the ``both_lists`` streams are."""
 
     requester: Requester
     listings: list[str]
@@ -53,7 +50,7 @@ class EmployeeIds(SliceOnlyPartitionRouter):
 
     def stream_slices(self) -> Iterable[StreamSlice]:
         for listing in self.listings:
-            params = EMPLOYEE_LIST_PARAMS if listing == "employees" else None
-            for body in pages(self.requester, listing, params):
+            listed = StreamSlice(partition={"listing": listing}, cursor_slice={})
+            for body in pages(self.requester, listing, listed):
                 for item in (body.get("data") if isinstance(body, Mapping) else None) or []:
                     yield StreamSlice(partition={"employee_id": item["id"]}, cursor_slice={})

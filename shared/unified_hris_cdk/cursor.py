@@ -5,18 +5,7 @@ changed). Each normalised record's `record_hash` is compared with a compact fing
 stream state; only new or changed records are emitted, and ids that vanished from a listing that was
 read completely are emitted once as tombstones.
 
-State (JSON, version 3)::
-
-    {"modified_at": "<start of the last completed sync, by this machine's clock>",
-     "change_detection": {"v": 3, "prefix": "sage_hr:acme:employee:", "origin": "sage_hr:acme",
-                          "facts": {"start_date": "2024-01-01"}, "clock": "<latest modified_at emitted>",
-                          "scopes": {"<scope>": "<remote_id>:<16 hex of record_hash>,..."}}}
-
-Each scope is one packed string (``,`` and ``%`` in a remote id are written ``%2C`` and ``%25``), so
-a parsed state costs a few bytes per record, not a dict entry and two strings. Versions 1 (one JSON
-object per scope, ``{"<remote_id>": "<16 hex>"}``) and 2 (no origin, facts or clock) are read and
-rewritten as version 3. `fingerprints` decodes any version; `state_problem` says what is wrong with
-a state that is not one.
+The state's format is in `state_codec`.
 
 A *scope* is what one slice lists completely: the partition (e.g. one employee of a fan-out) and,
 for windowed streams, the window. Deletions are computed per scope, never across a scope that was not
@@ -44,9 +33,8 @@ slices, if it has ``set_known_partitions(callable)`` it can ask whether the stat
 if it has ``retained_partitions()`` it reports the partitions it skipped; their scopes keep their
 fingerprints (never deleted), whatever `unread_scopes` says for partitions that vanished.
 
-Size: the remote id plus 18 bytes per record (``2107:0123456789abcdef,``), i.e. ~220 KB per 10,000
-records with short numeric ids. Memory: the previous state's packed strings, one 64-bit hash per old
-fingerprint, and one entry per id seen in this sync (hashes, not strings).
+Memory: the previous state's packed strings, one 64-bit hash per old fingerprint, and one entry per
+id seen in this sync (hashes, not strings).
 """
 
 from __future__ import annotations
@@ -54,10 +42,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from array import array
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from datetime import datetime
 from typing import Any, Literal
 
 import orjson
@@ -85,15 +71,26 @@ from unified_hris.conventions import (
 
 from unified_hris_cdk import environment
 from unified_hris_cdk.deletion_guard import DeletionGuard
+from unified_hris_cdk.fingerprint_sets import PendingScope, SortedHashes
 from unified_hris_cdk.skips import MARKER
+from unified_hris_cdk.state_codec import (
+    CURSOR_FIELD,
+    HASH_CHARS,
+    SEP,
+    STATE_KEY,
+    STATE_VERSION,
+    entry_id,
+    escape_id,
+    iter_entries,
+    merged,
+    origin_of_prefix,
+    packed_scopes,
+    unescape_id,
+)
+from unified_hris_cdk.windows import DateWindows
 
 logger = logging.getLogger("airbyte")
 
-STATE_KEY = "change_detection"
-STATE_VERSION = 3
-CURSOR_FIELD = "modified_at"
-HASH_CHARS = 16
-_SEP = ","
 _UNSEEN = -1  # hash() never returns -1
 UnreadScopes = Literal["delete", "retain"]
 #: Least time from the start of a sync to its first mid-sync checkpoint, and between two of them.
@@ -107,204 +104,6 @@ CHECKPOINT_ENV = "UNIFIED_HRIS_CHECKPOINT_SECONDS"
 def checkpoint_seconds() -> float:
     """`CHECKPOINT_SECONDS`, or the non-negative number of seconds in the `CHECKPOINT_ENV` variable."""
     return environment.seconds(CHECKPOINT_ENV, CHECKPOINT_SECONDS)
-
-
-class DateWindows:
-    """Date windows for a stream whose requests take a date range.
-
-    With a `step`: a fixed grid from `start`, so window scopes match across syncs; an incremental sync
-    re-reads the windows that end after ``last_sync - lookback``. Without a `step` (*since* mode, for
-    APIs with an updated-since filter): one window from ``last_sync - lookback`` (or `start`) to `end`;
-    such a listing is never complete, so it yields no deletions (the API must report them itself).
-    """
-
-    def __init__(
-        self,
-        start: datetime,
-        end: datetime,
-        step: timedelta | None,
-        granularity: timedelta,
-        lookback: timedelta,
-        fmt: str,
-    ) -> None:
-        self.start, self.end, self.step, self.granularity, self.lookback, self.fmt = (
-            start,
-            end,
-            step,
-            granularity,
-            lookback,
-            fmt,
-        )
-
-    @property
-    def complete_listing(self) -> bool:
-        return self.step is not None
-
-    def to_read(self, last_sync: datetime | None) -> list[tuple[datetime, datetime]]:
-        floor = None if last_sync is None else last_sync.astimezone(self.start.tzinfo) - self.lookback
-        if self.step is None:
-            return [(self.start if floor is None else max(self.start, floor), self.end)]
-        windows = []
-        lo = self.start
-        while lo <= self.end:
-            hi = min(lo + self.step - self.granularity, self.end)
-            if floor is None or hi >= floor:
-                windows.append((lo, hi))
-            lo = hi + self.granularity
-        return windows
-
-    def is_stale(self, window_start: str, now: datetime) -> bool:
-        """True when a grid window will never be re-read: it ends before ``now - lookback``."""
-        if self.step is None:
-            return False
-        start = datetime.strptime(window_start, self.fmt).replace(tzinfo=self.start.tzinfo)
-        return start + self.step - self.granularity < now - self.lookback
-
-    def slice_of(self, window: tuple[datetime, datetime]) -> dict[str, str]:
-        return {"start_time": window[0].strftime(self.fmt), "end_time": window[1].strftime(self.fmt)}
-
-
-def _escape(rid: str) -> str:
-    return rid.replace("%", "%25").replace(_SEP, "%2C") if "%" in rid or _SEP in rid else rid
-
-
-def _unescape(erid: str) -> str:
-    return erid.replace("%2C", _SEP).replace("%25", "%") if "%" in erid else erid
-
-
-def _entry_id(entry: str) -> str:
-    """The (escaped) remote id of an ``erid:digest`` entry."""
-    return entry[: -HASH_CHARS - 1]
-
-
-def _pack(entries: Iterable[str]) -> str:
-    """One scope's ``erid:digest`` entries as a packed string; the last entry of an id wins."""
-    return _SEP.join({_entry_id(entry): entry for entry in entries}.values())
-
-
-def _entries(packed: str) -> Iterator[str]:
-    """The entries of a packed scope, one at a time (a scope can hold a whole tenant's records)."""
-    start, end = 0, len(packed)
-    while start < end:
-        stop = packed.find(_SEP, start)
-        if stop < 0:
-            stop = end
-        yield packed[start:stop]
-        start = stop + 1
-
-
-class _SortedHashes:
-    """A read-only set of 64-bit hashes in 8 bytes each (a Python set of ints takes about 70)."""
-
-    def __init__(self, hashes: Iterable[int]) -> None:
-        self._values = array("q", sorted(hashes))
-
-    def __contains__(self, value: int) -> bool:
-        i = bisect_left(self._values, value)
-        return i < len(self._values) and self._values[i] == value
-
-
-class _PendingScope:
-    """The entries of a slice being read, as UTF-8 bytes; `repeats` when an id may occur twice."""
-
-    __slots__ = ("buffer", "repeats")
-
-    def __init__(self) -> None:
-        self.buffer = bytearray()
-        self.repeats = False
-
-    def add(self, entry: str) -> None:
-        if self.buffer:
-            self.buffer += b","
-        self.buffer += entry.encode()
-
-    def packed(self) -> str:
-        packed = self.buffer.decode()
-        return _pack(_entries(packed)) if self.repeats else packed
-
-
-def _merged(old: str, new: str) -> str:
-    """`new` plus the entries of `old` whose id `new` does not have."""
-    if old == new or not old:
-        return new
-    ids = {hash(_entry_id(entry)) for entry in _entries(new)}
-    kept = _SEP.join(entry for entry in _entries(old) if hash(_entry_id(entry)) not in ids)
-    return f"{new}{_SEP}{kept}" if new and kept else new or kept
-
-
-def _packed_scopes(scopes: Mapping[str, Any]) -> dict[str, str]:
-    """A state's scopes as packed strings (version 1 held a ``{remote_id: digest}`` object per scope)."""
-    return {
-        scope: entries
-        if isinstance(entries, str)
-        else _pack(f"{_escape(str(rid))}:{digest}" for rid, digest in entries.items())
-        for scope, entries in scopes.items()
-    }
-
-
-def fingerprints(stream_state: Mapping[str, Any] | None) -> dict[str, dict[str, str]]:
-    """The fingerprints a stream state holds, as ``{scope: {remote_id: digest}}`` (any state version)."""
-    scopes = ((stream_state or {}).get(STATE_KEY) or {}).get("scopes") or {}
-    return {
-        scope: {_unescape(_entry_id(e)): e[-HASH_CHARS:] for e in _entries(packed)}
-        for scope, packed in _packed_scopes(scopes).items()
-    }
-
-
-def _timestamp_problem(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return f"is {type(value).__name__}, not a timestamp"
-    try:
-        parse_timestamp(value)
-    except ValueError:
-        return f"{value[:40]!r} is not an ISO 8601 timestamp with a time zone"
-    return None
-
-
-def state_problem(stream_state: Any) -> str | None:
-    """What makes `stream_state` unusable as a change-detection state (naming the key), or None."""
-    if stream_state is None:
-        return None
-    if not isinstance(stream_state, Mapping):
-        return f"the stream state is {type(stream_state).__name__}, not an object"
-    if stream_state.get(CURSOR_FIELD) is not None:
-        problem = _timestamp_problem(stream_state[CURSOR_FIELD])
-        if problem:
-            return f"'{CURSOR_FIELD}' {problem}"
-    body = stream_state.get(STATE_KEY)
-    if body is None:
-        return None
-    if not isinstance(body, Mapping):
-        return f"'{STATE_KEY}' is {type(body).__name__}, not an object"
-    expected = {"v": int, "prefix": str, "origin": str, "facts": Mapping, "scopes": Mapping}
-    for key, kind in expected.items():
-        value = body.get(key)
-        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-            return f"'{STATE_KEY}.{key}' is {type(value).__name__}"
-    if body.get("clock") is not None:
-        problem = _timestamp_problem(body["clock"])
-        if problem:
-            return f"'{STATE_KEY}.clock' {problem}"
-    for scope, entries in (body.get("scopes") or {}).items():
-        valid = isinstance(entries, str) or (
-            isinstance(entries, Mapping) and all(isinstance(v, str) for v in entries.values())
-        )
-        if not valid:
-            return f"'{STATE_KEY}.scopes' holds {type(entries).__name__} for scope {str(scope)[:60]!r}"
-    return None
-
-
-def latest_emission(stream_state: Mapping[str, Any]) -> datetime | None:
-    """The latest `modified_at` a (valid) stream state says its syncs emitted: the clock floor of the next."""
-    body = stream_state.get(STATE_KEY) or {}
-    moments = [parse_timestamp(v) for v in (stream_state.get(CURSOR_FIELD), body.get("clock")) if v]
-    return max(moments) if moments else None
-
-
-def _origin_of_prefix(prefix: str | None) -> str | None:
-    """``source:tenant`` of an id prefix ``source:tenant:object:``."""
-    parts = (prefix or "").split(":")
-    return ":".join(parts[:2]) if len(parts) >= 4 else None
 
 
 def _scope_key(partition: Mapping[str, Any], window_start: str | None) -> str:
@@ -356,12 +155,12 @@ class ChangeDetectionCursor(Cursor):
         body = state.get(STATE_KEY) or {}
         self._last_sync: str | None = state.get(CURSOR_FIELD)
         self._prefix: str | None = body.get("prefix")
-        self._state_origin: str | None = body.get("origin") or _origin_of_prefix(self._prefix)
+        self._state_origin: str | None = body.get("origin") or origin_of_prefix(self._prefix)
         self._state_facts: Mapping[str, Any] | None = body.get("facts")
         self._origin: str | None = None
         # scope -> packed entries of the previous sync, and the hash of every old ``erid:digest``
-        self._old: dict[str, str] = _packed_scopes(body.get("scopes") or {})
-        self._old_hashes = _SortedHashes(hash(e) for packed in self._old.values() for e in _entries(packed))
+        self._old: dict[str, str] = packed_scopes(body.get("scopes") or {})
+        self._old_hashes = SortedHashes(hash(e) for packed in self._old.values() for e in iter_entries(packed))
 
         # hash(erid) -> hash of the entry last emitted in this sync (None when seen but not emitted):
         # de-duplication within the sync, and the ids a complete listing still has
@@ -369,7 +168,7 @@ class ChangeDetectionCursor(Cursor):
         # hash of each entry whose record `should_be_synced` passed and the CDK has not queued yet
         # (`observe`): a checkpoint leaves them out, or a kill between the two would lose the record
         self._in_flight: dict[int, int] = {}
-        self._pending: dict[str, _PendingScope] = {}  # scope -> entries of the slice being read
+        self._pending: dict[str, PendingScope] = {}  # scope -> entries of the slice being read
         self._committed: dict[str, str] = {}  # scope -> packed entries of the scopes read (see _partial)
         self._partial: set[str] = set()  # committed scopes whose listing was skipped: no deletions
         self._skipped: set[str] = set()  # scopes a skip marker reached while they were read
@@ -442,13 +241,13 @@ class ChangeDetectionCursor(Cursor):
                 self._take_marker_locked(scope, data)
             return False
         rid = str(data["remote_id"])
-        erid = _escape(rid)
+        erid = escape_id(rid)
         entry = f"{erid}:{str(data['record_hash'])[:HASH_CHARS]}"
         key, entry_hash = hash(erid), hash(entry)
         with self._lock:
             if self._prefix is None or not data["id"].startswith(self._prefix):
                 self._adopt_prefix_locked(data["id"][: len(data["id"]) - len(rid)])
-            pending = self._pending.get(scope) or self._pending.setdefault(scope, _PendingScope())
+            pending = self._pending.get(scope) or self._pending.setdefault(scope, PendingScope())
             pending.add(entry)
             seen = self._seen.get(key, _UNSEEN)
             if seen != _UNSEEN:
@@ -466,7 +265,7 @@ class ChangeDetectionCursor(Cursor):
         data = record.data
         if MARKER in data:
             return
-        entry_hash = hash(f"{_escape(str(data['remote_id']))}:{str(data['record_hash'])[:HASH_CHARS]}")
+        entry_hash = hash(f"{escape_id(str(data['remote_id']))}:{str(data['record_hash'])[:HASH_CHARS]}")
         with self._lock:
             left = self._in_flight.get(entry_hash, 0) - 1
             if left > 0:
@@ -485,7 +284,7 @@ class ChangeDetectionCursor(Cursor):
             packed = pending.packed() if pending else ""
             if scope in self._skipped:
                 # the listing was not read: what the state knew stays, with what was read of it
-                packed = _merged(self._old.get(scope, ""), packed)
+                packed = merged(self._old.get(scope, ""), packed)
                 self._partial.add(scope)
             self._committed[scope] = packed
             self._slices_closed += 1
@@ -519,7 +318,7 @@ class ChangeDetectionCursor(Cursor):
                 origin,
             )
             self._last_sync, self._prefix, self._state_origin = None, None, origin
-            self._old, self._old_hashes = {}, _SortedHashes(())
+            self._old, self._old_hashes = {}, SortedHashes(())
             return
         reason = self._full_read_reason()
         if reason and self._last_sync:
@@ -558,11 +357,11 @@ class ChangeDetectionCursor(Cursor):
         if rid is None:
             self._skipped.add(scope)
             return
-        erid = _escape(str(rid))
+        erid = escape_id(str(rid))
         for packed in [self._old.get(scope, ""), *self._old.values()]:
-            entry = next((e for e in _entries(packed) if _entry_id(e) == erid), None)
+            entry = next((e for e in iter_entries(packed) if entry_id(e) == erid), None)
             if entry is not None:
-                pending = self._pending.get(scope) or self._pending.setdefault(scope, _PendingScope())
+                pending = self._pending.get(scope) or self._pending.setdefault(scope, PendingScope())
                 pending.add(entry)
                 pending.repeats = True
                 self._seen.setdefault(hash(erid), None)
@@ -574,7 +373,7 @@ class ChangeDetectionCursor(Cursor):
                 "Stream %s: records now belong to a different source or tenant; previous fingerprints are discarded.",
                 self._stream_name,
             )
-            self._old, self._old_hashes = {}, _SortedHashes(())
+            self._old, self._old_hashes = {}, SortedHashes(())
         self._prefix = prefix
 
     def _maybe_finalize_locked(self) -> bool:
@@ -645,11 +444,11 @@ class ChangeDetectionCursor(Cursor):
                 and not self._window_outside_plan(scope)
             )
             if read_completely or vanished:
-                for entry in _entries(entries):
+                for entry in iter_entries(entries):
                     known += 1
-                    erid = _entry_id(entry)
+                    erid = entry_id(entry)
                     if hash(erid) not in self._seen:
-                        deleted.add(_unescape(erid))
+                        deleted.add(unescape_id(erid))
         return deleted, known
 
     def _emit_tombstone_locked(self, rid: str) -> None:
@@ -668,9 +467,9 @@ class ChangeDetectionCursor(Cursor):
         if not self._finalized:
             for scope, entries in self._committed.items():
                 if self._in_flight:  # a duplicate of a record another slice has not queued yet
-                    entries = _SEP.join(e for e in _entries(entries) if hash(e) not in self._in_flight)
+                    entries = SEP.join(e for e in iter_entries(entries) if hash(e) not in self._in_flight)
                 # old and new together until the sync completes (an old id may still be a deletion)
-                scopes[scope] = _merged(scopes[scope], entries) if scope in scopes else entries
+                scopes[scope] = merged(scopes[scope], entries) if scope in scopes else entries
         body: dict[str, Any] = {"v": STATE_VERSION, "prefix": self._prefix}
         origin = self._origin or self._state_origin
         if origin:

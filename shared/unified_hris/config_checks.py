@@ -1,0 +1,28 @@
+"""Config checks every connector shares. Each returns what to tell the user (without the field name,
+which the connector's ``config_error`` adds), or None when the value is usable."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+
+def start_date_problem(value: Any) -> str | None:
+    """A ``start_date`` must be a ``YYYY-MM-DD`` date that is not in the future."""
+    try:
+        start = date.fromisoformat(str(value))
+    except ValueError:
+        return f"use a date in the format YYYY-MM-DD, e.g. 2024-01-01; got {value!r}."
+    if start > date.today():
+        return f"{start} is in the future; use a past date such as 2024-01-01."
+    return None
+
+
+def whole_number_problem(value: Any, low: int, high: int | None = None) -> str | None:
+    """An optional whole number from `low` to `high` (no upper bound when `high` is None)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+        bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
+        return f"use a whole number {bounds}; got {value!r}."
+    return None
