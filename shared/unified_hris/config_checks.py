@@ -6,14 +6,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from unified_hris.mapping import today
+
 
 def start_date_problem(value: Any) -> str | None:
-    """A ``start_date`` must be a ``YYYY-MM-DD`` date that is not in the future."""
+    """A ``start_date`` must be a ``YYYY-MM-DD`` date that is not in the future (UTC, as every mapper's
+    "today")."""
     try:
         start = date.fromisoformat(str(value))
     except ValueError:
         return f"use a date in the format YYYY-MM-DD, e.g. 2024-01-01; got {value!r}."
-    if start > date.today():
+    if start > today():
         return f"{start} is in the future; use a past date such as 2024-01-01."
     return None
 

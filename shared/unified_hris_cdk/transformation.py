@@ -93,8 +93,10 @@ class UnifiedRecord(RecordTransformation):
             remote_data_path: /employees      # label of the endpoint in remote_data
 
     The raw record is replaced in place by the unified record. `remote_data` is attached only when
-    the config sets ``include_remote_data: true``. A raw record's `RECORD_CONTEXT` (put there by the
-    connector's extractor) goes to the mapper as ``ctx.record``, never into the record.
+    the config sets ``include_remote_data: true``, labelled with the context's ``path`` (the call the
+    row came from, where one stream reads several) or else `remote_data_path`. A raw record's
+    `RECORD_CONTEXT` (put there by the connector's extractor) goes to the mapper as ``ctx.record``,
+    never into the record.
     """
 
     model: str
@@ -157,7 +159,7 @@ class UnifiedRecord(RecordTransformation):
         fields = tolerant_map(self._mapper, record, ctx, self.model)
         remote_id = fields.pop("remote_id")
         raw = (
-            [{"path": self.remote_data_path, "data": dict(record)}]
+            [{"path": (context or {}).get("path") or self.remote_data_path, "data": dict(record)}]
             if config.get("include_remote_data")
             else None
         )

@@ -163,9 +163,8 @@ class RequestsWithDayLength(KeyPathExtractor):
             if employee_id not in self._periods and self.requester is not None:
                 contracts = ContractBook(self.requester, self.config).of(employee_id)
                 self._periods[employee_id] = None if contracts is None else [
-                    (str(first), last, {k: c.get(k) for k in ("workDays", "weeklyHours")})
+                    (str(period(c)[0]), period(c)[1], {k: c.get(k) for k in ("workDays", "weeklyHours")})
                     for c in ordered(contracts)
-                    for first, last in [period(c)]
                 ]
             return self._periods.get(employee_id, [])
 
