@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -23,6 +24,7 @@ STREAMS: tuple[str, ...] = (
     "compensations",
     "benefits",
     "work_entries",
+    "holidays",
 )
 
 
@@ -79,6 +81,21 @@ def load_schema(stream: str, strict: bool = False) -> dict[str, Any]:
     a mapper that invents or misspells a field fails validation (the conformance kit uses it).
     """
     return copy.deepcopy(_load(stream)) if strict else _open(_load(stream))
+
+
+@cache
+def sensitive_fields(stream: str) -> frozenset[str]:
+    """Fields of a stream that hold sensitive personal identifiers (national insurance, social
+    security, tax and bank numbers): emitted only when the config sets ``include_sensitive: true``."""
+    return frozenset(_read(stream).get("sensitive", ()))
+
+
+def withhold_sensitive(stream: str, fields: dict[str, Any], config: Mapping[str, Any]) -> None:
+    """Blank, in place, the sensitive fields of a mapped record unless the user opted in."""
+    if config.get("include_sensitive") is True:
+        return
+    for name in sensitive_fields(stream) & fields.keys():
+        fields[name] = None
 
 
 @cache

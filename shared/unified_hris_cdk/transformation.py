@@ -20,7 +20,7 @@ from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from unified_hris.conventions import envelope
 from unified_hris.mapping import RECORD_CONTEXT, Mapper, MappingContext
-from unified_hris.schemas import object_name
+from unified_hris.schemas import object_name, withhold_sensitive
 
 from unified_hris_cdk.skips import MARKER
 
@@ -96,7 +96,8 @@ class UnifiedRecord(RecordTransformation):
     the config sets ``include_remote_data: true``, labelled with the context's ``path`` (the call the
     row came from, where one stream reads several) or else `remote_data_path`. A raw record's
     `RECORD_CONTEXT` (put there by the connector's extractor) goes to the mapper as ``ctx.record``,
-    never into the record.
+    never into the record. Sensitive identifiers (`unified_hris.schemas.sensitive_fields`) are
+    blanked unless the config sets ``include_sensitive: true``.
     """
 
     model: str
@@ -157,6 +158,7 @@ class UnifiedRecord(RecordTransformation):
         if context is not None:
             ctx = dataclasses.replace(ctx, record=context)
         fields = tolerant_map(self._mapper, record, ctx, self.model)
+        withhold_sensitive(self.model, fields, config)
         remote_id = fields.pop("remote_id")
         raw = (
             [{"path": (context or {}).get("path") or self.remote_data_path, "data": dict(record)}]
