@@ -30,6 +30,8 @@ from unified_hris_cdk.extractors import KeyPathExtractor
 from unified_hris_cdk.scope import SyncScope
 from unified_hris_cdk.skips import kept_record
 
+from source_sesame_hr.components.joins import JoinedRecords
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: Without ``workDays``, a contract's weekly hours are spread over Monday to Friday.
 DEFAULT_WORK_DAYS = 5
@@ -127,8 +129,9 @@ def _reads_contracts(config: Config) -> bool:
 
 
 @dataclass
-class EmployeesWithContracts(KeyPathExtractor):
-    """Employees, each with its contracts as context (``read_contracts: false``: without). An employee
+class EmployeesWithContracts(JoinedRecords):
+    """Employees, each with its links (`JoinedRecords`) and its contracts as context (``read_contracts:
+    false``: without contracts). An employee
     whose contracts could not be read is kept as the state knew it (`skips.kept_record`), never emitted
     without its contract facts."""
 
@@ -142,7 +145,7 @@ class EmployeesWithContracts(KeyPathExtractor):
                 if contracts is None:
                     yield kept_record(record["id"], "its contracts could not be read")
                     continue
-                record[RECORD_CONTEXT] = {"contracts": contracts}
+                record.setdefault(RECORD_CONTEXT, {})["contracts"] = contracts
             yield record
 
 
