@@ -13,8 +13,8 @@ cache in memory, ~2 MB), so a sync's memory does not grow with the tenant; held 
 ~20 µs.
 
 The listings are declared as an ordinary `SubstreamPartitionRouter` in the manifest (the extractor's
-``links``); the join reads its parent streams with `listings.records` and follows ``parent_key`` and
-``extra_fields`` itself (see `listings`). The record's key is its ``id``.
+``links``); the join reads its parent streams with `unified_hris_cdk.partition_routers.records` and
+follows ``parent_key`` and ``extra_fields`` itself. The record's key is its ``id``.
 """
 
 from __future__ import annotations
@@ -32,9 +32,8 @@ from airbyte_cdk.sources.declarative.partition_routers.substream_partition_route
 )
 from unified_hris.mapping import RECORD_CONTEXT
 from unified_hris_cdk.extractors import KeyPathExtractor
+from unified_hris_cdk.partition_routers import MISSING, follow, records
 from unified_hris_cdk.scope import SyncScope
-
-from .listings import MISSING, follow, records
 
 _BATCH = 1000
 
