@@ -45,7 +45,7 @@ PRIVATE_NAMES: tuple[PrivateName, ...] = (
         "_session",
         "replace",
         "factory: the deadline adapter and remembered proxy settings are installed on it; list_cache: "
-        "replaced by the sync's shared ListSession",
+        "replaced by the sync's shared ListSession (kept in the build's SyncScope)",
         set_in="__init__",
     ),
     PrivateName(
@@ -107,8 +107,9 @@ PRIVATE_NAMES: tuple[PrivateName, ...] = (
         _FACTORY,
         "create_parent_stream_config_with_substream_wrapper",
         "swap",
-        "factory and list_cache: it builds a parent stream with a new ModelToComponentFactory named by the "
-        "module's global, which we rebind to our factory class while it runs",
+        "factory: it builds a parent stream with a new ModelToComponentFactory named by the module's "
+        "global, which we rebind while it runs to a subclass of our factory class holding the build's "
+        "SyncScope (scope)",
     ),
     PrivateName(
         "airbyte_cdk.sources.declarative.extractors.record_selector:RecordSelector",

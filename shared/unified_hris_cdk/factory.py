@@ -72,6 +72,7 @@ from unified_hris_cdk.auth import RenderedOnceToken
 from unified_hris_cdk.budget import CallCountingPolicy
 from unified_hris_cdk.cursor import ChangeDetectionCursor
 from unified_hris_cdk.decoders import ParsedBodyDecoder, ParsedBodyResponseFilter
+from unified_hris_cdk.scope import SyncScope
 from unified_hris_cdk.selector import PassThroughRecordSelector, normalises_nothing
 from unified_hris_cdk.sessions import remember_environment_settings
 from unified_hris_cdk.skips import SkippingRetriever
@@ -130,10 +131,30 @@ def _token_rendered_once(authenticator: Authenticator) -> Authenticator:
 class UnifiedComponentFactory(ModelToComponentFactory):
     #: The config field to name when the API host cannot be reached (`UnifiedDeclarativeSource.host_hint`).
     host_hint: transport.HostHint | None = None
+    #: The build's `SyncScope`; a class attribute in the factory class `create_parent_stream_config_with_
+    #: substream_wrapper` hands down (the CDK constructs that factory itself).
+    _scope: SyncScope | None = None
+
+    @property
+    def scope(self) -> SyncScope:
+        """What this build's streams fetch once and share (`scope`), handed to every custom component
+        that declares a ``scope`` field."""
+        if self._scope is None:
+            self._scope = SyncScope()
+        return self._scope
 
     def new_build(self) -> None:
         """Called before the source builds its streams (a source object may build them more than once):
-        a subclass drops what one build's streams shared."""
+        a new scope, the last build's closed."""
+        if self._scope is not None:
+            self._scope.close()
+        self._scope = SyncScope()
+
+    def create_custom_component(self, model: Any, config: Config, **kwargs: Any) -> Any:
+        """The CDK's, with the build's `scope` among the arguments (the CDK passes a component only the
+        arguments its class declares)."""
+        kwargs.setdefault("scope", self.scope)
+        return super().create_custom_component(model, config, **kwargs)
 
     def create_http_requester(
         self, model: HttpRequesterModel, config: Config, *args: Any, name: str, **kwargs: Any
@@ -246,9 +267,11 @@ class UnifiedComponentFactory(ModelToComponentFactory):
         self, model: ParentStreamConfigModel, config: Config, *, stream_name: str, **kwargs: Any
     ) -> Any:
         """The CDK builds a parent stream with a new factory of the CDK's own class, which would miss
-        this class's hooks (read timeout, one parse per page, budget): make that factory this class.
-        Streams are built on the main thread before any read, so swapping the module's name is safe."""
-        factory_module.ModelToComponentFactory = type(self)  # type: ignore[misc]
+        this class's hooks (read timeout, one parse per page, budget) and this build's scope: make that
+        factory this class, with this scope. Streams are built on the main thread before any read, so
+        swapping the module's name is safe."""
+        handing_down = type(type(self).__name__, (type(self),), {"_scope": self.scope})
+        factory_module.ModelToComponentFactory = handing_down  # type: ignore[misc]
         try:
             return super().create_parent_stream_config_with_substream_wrapper(
                 model, config, stream_name=stream_name, **kwargs

@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import requests
 import requests_cache
@@ -155,18 +155,14 @@ class ListCache:
             self._sessions, self._backend, self._folder = [], None, None
 
 
+#: The `SyncScope` key of the build's `ListCache`.
+LIST_CACHE = "unified_hris_cdk.list_cache"
+
+
 class ListCacheFactory(UnifiedComponentFactory):
     """A component factory whose ``use_cache: true`` requesters share the sync's one `ListSession`
-    (a source opts in with ``component_factory = ListCacheFactory``, or a subclass of it)."""
-
-    list_cache: ListCache | None = None
-    #: The list cache of the factory building a parent stream, for the factory the CDK creates for it.
-    _handed_down: ClassVar[ListCache | None] = None
-
-    def _list_cache(self) -> ListCache:
-        if self.list_cache is None:
-            self.list_cache = ListCacheFactory._handed_down or ListCache()
-        return self.list_cache
+    (a source opts in with ``component_factory = ListCacheFactory``, or a subclass of it). The cache
+    is the build's, kept in its `scope` (the factories the CDK creates for parent streams share it)."""
 
     def create_http_requester(
         self, model: Any, config: Config, *args: Any, name: str, use_cache: bool | None = None, **kwargs: Any
@@ -183,27 +179,7 @@ class ListCacheFactory(UnifiedComponentFactory):
                 """A page the error handler takes as it is (not one it would retry)."""
                 return handler.interpret_response(response).response_action == ResponseAction.SUCCESS
 
-            client._session = self._list_cache().session(
+            client._session = self.scope.once(LIST_CACHE, ListCache).session(
                 client._api_budget, client._session.auth, accepts, client._session.get_adapter("https://")
             )
         return requester
-
-    def create_parent_stream_config_with_substream_wrapper(
-        self, model: Any, config: Config, *, stream_name: str, **kwargs: Any
-    ) -> Any:
-        """The CDK builds a parent stream with a new factory: it gets this one's list cache (streams are
-        built on the main thread before any read)."""
-        handed_down = ListCacheFactory._handed_down
-        ListCacheFactory._handed_down = self._list_cache()
-        try:
-            return super().create_parent_stream_config_with_substream_wrapper(
-                model, config, stream_name=stream_name, **kwargs
-            )
-        finally:
-            ListCacheFactory._handed_down = handed_down
-
-    def new_build(self) -> None:
-        """A new cache for a new set of streams."""
-        if self.list_cache is not None:
-            self.list_cache.close()
-        self.list_cache = None

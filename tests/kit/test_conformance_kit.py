@@ -44,7 +44,7 @@ def toy_sandbox():
 def test_kit_catches_schema_invalid_records(toy_sandbox: SandboxServer) -> None:
     run = ConnectorRunner(TOY).read(toy_config(toy_sandbox, toy_defect="schema"), streams=["employees"])
     with pytest.raises(AssertionError, match="is invalid"):
-        check_records_valid(run)
+        check_records_valid(run, "toy_hr")
 
 
 def test_kit_catches_unstable_ids(toy_sandbox: SandboxServer) -> None:

@@ -8,7 +8,6 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,7 +18,6 @@ from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.models import ExpectedOutcome
 from airbyte_cdk.test.state_builder import StateBuilder
 from source_sesame_hr import SourceSesameHR
-from source_sesame_hr.components import tenant
 
 BASE = "https://api-eu1.sesametime.com"
 TOKEN = "unit-test-token-0f9e8d7c6b5a4f3e2d1c"
@@ -28,13 +26,6 @@ CONFIG = {"api_token": TOKEN, "region": "eu1", "start_date": "2024-01-01", "requ
 A, B, C = (f"0000000{n}-91a7-4f3e-8d62-0a5b7c1e9f34" for n in (1, 2, 3))
 D1, D2 = "3b1e6f20-8c4d-4e9a-b5f1-2a7d9c0e4b61", "3b1e6f20-8c4d-4e9a-b5f1-2a7d9c0e4b62"
 OFFICE = "e5f4a3b2-c1d0-4e9f-8a7b-6c5d4e3f2a10"
-
-
-@pytest.fixture(autouse=True)
-def fresh_tenant_cache() -> Iterator[None]:
-    tenant._companies.clear()
-    yield
-    tenant._companies.clear()
 
 
 def page(data: list[dict[str, Any]], current: int = 1, last: int = 1, per: int = 500) -> dict[str, Any]:

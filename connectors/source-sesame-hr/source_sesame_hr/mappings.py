@@ -1,10 +1,11 @@
 """Sesame HR records -> unified records. One function per stream, `mapper(raw, ctx) -> fields`.
 
 Timestamps carry Europe/Madrid offsets and become UTC; dates stay calendar dates. Enum tables live in
-``mappings.yaml``. Employees get their department, office and manager from the assignation listings that
-`joins.AssignationJoin` puts in the slice (``ctx.stream_slice.extra_fields["links"]``), and their
-employment facts (dates, hours, contract and workday type) from their contracts, which
-`contracts.EmployeesWithContracts` hands over as the record's context (``ctx.record["contracts"]``).
+``mappings.yaml``. Beyond the slice's partition, a mapper's context is the record's own (``ctx.record``,
+put there by the stream's extractor): employees get their department, office and manager links from
+the assignation listings `joins.JoinedRecords` joins (``ctx.record["links"]``; departments their
+members), and their employment facts (dates, hours, contract and workday type) from their contracts, which
+`contracts.EmployeesWithContracts` hands over (``ctx.record["contracts"]``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from unified_hris.parsing import (
 
 from .components.contracts import current, employment_start, ordered
 from .components.contracts import period as contract_period
-from .components.joins import Links
 
 TABLES = load_tables(yaml.safe_load(resources.files(__package__).joinpath("mappings.yaml").read_text("utf-8")))
 #: Sesame's clock times (``daysOff[].startTime``) carry no zone; the company's zone is assumed [I].
@@ -36,10 +36,10 @@ LOCAL_TZ = "Europe/Madrid"
 PAYMENTS_PER_PERIOD = {"DAY": None, "WEEK": 52, "TWO_WEEKS": 26, "HALF_MONTH": 24, "MONTH": 12, "YEAR": 1}
 
 
-def _links(ctx: MappingContext, name: str, key: str) -> list[dict[str, Any]]:
-    extra = getattr(ctx.stream_slice, "extra_fields", None) or {}
-    links: Links | None = (extra.get("links") or {}).get(name)
-    return links.of(key) if links else []
+def _links(ctx: MappingContext, name: str) -> list[dict[str, Any]]:
+    """The record's links of one assignation listing (`joins.JoinedRecords`)."""
+    links: list[dict[str, Any]] = (ctx.record.get("links") or {}).get(name) or []
+    return links
 
 
 def _by_age(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
@@ -102,9 +102,9 @@ def _employment(contracts: list[Mapping[str, Any]]) -> dict[str, Any]:
 
 def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     rid = str(raw["id"])
-    departments = _by_age(_links(ctx, "department", rid), "department.id")
-    offices = _by_age(_links(ctx, "office", rid), "office.id")
-    managers = _links(ctx, "manager", rid)
+    departments = _by_age(_links(ctx, "department"), "department.id")
+    offices = _by_age(_links(ctx, "office"), "office.id")
+    managers = _links(ctx, "manager")
     status, status_raw = TABLES["employment_status"].pair(raw.get("status"))
     employment = _employment(ordered(ctx.record.get("contracts") or []))
     start = employment.get("start_date")
@@ -172,7 +172,7 @@ def _manager(links: list[dict[str, Any]]) -> str | None:
 
 def department(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     rid = str(raw["id"])
-    members = sorted({str(m["employee.id"]) for m in _links(ctx, "member", rid) if m.get("employee.id")})
+    members = sorted({str(m["employee.id"]) for m in _links(ctx, "member") if m.get("employee.id")})
     return {
         "remote_id": rid,
         "name": clean_str(raw.get("name")),

@@ -1,9 +1,9 @@
 """The employee list every PeopleHR stream starts from, fetched once per sync.
 
 `GetAllEmployeeDetail` is PeopleHR's only list call and feeds every stream (employees, departments,
-locations, and the per-employee fan-outs). It is fetched at most once per source instance (one command
-of the connector) and shared, so a sync costs one list call however many streams are selected. The
-request goes through the manifest's ``HttpRequester`` definition, i.e. through the error handler and
+locations, and the per-employee fan-outs). It is fetched at most once per sync (kept in the sync's
+`unified_hris_cdk.scope.SyncScope`) and shared, so a sync costs one list call however many streams are
+selected. The request goes through the manifest's ``HttpRequester`` definition, i.e. through the error handler and
 the one API budget of the sync.
 
 The rules deciding which employees a per-employee call is made for live here too (see `needs_read`).
@@ -12,9 +12,7 @@ The rules deciding which employees a per-employee call is made for live here too
 from __future__ import annotations
 
 import logging
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -24,6 +22,7 @@ from airbyte_cdk.sources.declarative.requesters.http_requester import HttpReques
 from airbyte_cdk.sources.types import StreamSlice
 from unified_hris.parsing import parse_date, parse_decimal
 from unified_hris_cdk.decoders import response_json
+from unified_hris_cdk.scope import SyncScope
 
 from source_peoplehr.components.shapes import display
 
@@ -130,35 +129,6 @@ def as_date(value: Any) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-class _PerSource:
-    """The directory of each source instance, keyed by the identity of its config mapping (every
-    component of a source gets the same mapping object); kept for the last few instances only. A
-    failed fetch is remembered too, so streams after the first fail without another call."""
-
-    def __init__(self, size: int = 4) -> None:
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[int, tuple[Mapping[str, Any], Directory | Exception]] = OrderedDict()
-        self._size = size
-
-    def get(self, config: Mapping[str, Any], fetch: Callable[[], Directory]) -> Directory:
-        with self._lock:  # one fetch at a time: the other streams wait for the list they also need
-            entry = self._entries.get(id(config))
-            if entry is None or entry[0] is not config:
-                try:
-                    entry = (config, fetch())
-                except Exception as error:
-                    entry = (config, error)
-                self._entries[id(config)] = entry
-                while len(self._entries) > self._size:
-                    self._entries.popitem(last=False)
-        if isinstance(entry[1], Exception):
-            raise entry[1]
-        return entry[1]
-
-
-_DIRECTORIES = _PerSource()
-
-
 def _result(requester: HttpRequester) -> Any:
     response = requester.send_request(stream_slice=StreamSlice(partition={}, cursor_slice={}))
     if response is None:
@@ -172,6 +142,11 @@ def _result(requester: HttpRequester) -> Any:
     return body.get("Result")
 
 
-def directory(config: Mapping[str, Any], employee_list: HttpRequester) -> Directory:
-    """This sync's employees: `GetAllEmployeeDetail` through `employee_list` the first time."""
-    return _DIRECTORIES.get(config, lambda: Directory(list(_result(employee_list) or [])))
+#: The `SyncScope` key of the sync's `Directory`.
+DIRECTORY = "source_peoplehr.directory"
+
+
+def directory(scope: SyncScope, employee_list: HttpRequester) -> Directory:
+    """This sync's employees: `GetAllEmployeeDetail` through `employee_list` the first time the sync's
+    scope is asked. A failed fetch is remembered, so streams after the first fail without another call."""
+    return scope.once(DIRECTORY, lambda: Directory(list(_result(employee_list) or [])), remember_error=True)

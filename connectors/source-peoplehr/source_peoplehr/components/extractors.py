@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import InitVar, dataclass
+from dataclasses import InitVar, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,6 +27,7 @@ from airbyte_cdk.sources.declarative.requesters.http_requester import HttpReques
 from airbyte_cdk.sources.types import Config
 from unified_hris.parsing import parse_date
 from unified_hris_cdk.decoders import response_json
+from unified_hris_cdk.scope import SyncScope
 from unified_hris_cdk.skips import skipped_partition
 from unified_hris_cdk.source import config_error
 
@@ -43,6 +44,7 @@ class AreaRows(RecordExtractor):
     employee_list: HttpRequester
     config: Config
     parameters: InitVar[Mapping[str, Any]]
+    scope: SyncScope = field(default_factory=SyncScope)
 
     def extract_records(self, response: requests.Response) -> Iterable[Mapping[str, Any]]:
         body = response_json(response)
@@ -56,7 +58,7 @@ class AreaRows(RecordExtractor):
         rows = rows if isinstance(rows, list) else [rows]
         request = json.loads(response.request.body or b"{}")
         action = str(request.get("Action", "")).casefold()
-        people = directory(self.config, self.employee_list)
+        people = directory(self.scope, self.employee_list)
         if action == area_table.QUERY_ACTION.casefold():
             name = str(request.get("QueryName"))
             area = area_table.area_of_query(self.config, name)

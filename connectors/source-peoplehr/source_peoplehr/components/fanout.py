@@ -20,6 +20,7 @@ from typing import Any
 from airbyte_cdk.sources.declarative.requesters.http_requester import HttpRequester
 from airbyte_cdk.sources.types import Config, StreamSlice
 from unified_hris_cdk.partition_routers import SliceOnlyPartitionRouter
+from unified_hris_cdk.scope import SyncScope
 
 from source_peoplehr.components import areas as area_table
 from source_peoplehr.components.directory import Window, directory, needs_read
@@ -42,6 +43,7 @@ class EmployeeFanOut(SliceOnlyPartitionRouter):
     config: Config
     parameters: InitVar[Mapping[str, Any]]
     stream_name: str = ""
+    scope: SyncScope = field(default_factory=SyncScope)
     _last_sync: datetime | None = field(default=None, init=False, repr=False)
     _known: Callable[[Mapping[str, Any]], bool] = field(default=lambda _: True, init=False, repr=False)
     _retained: list[dict[str, str]] = field(default_factory=list, init=False, repr=False)
@@ -88,7 +90,7 @@ class EmployeeFanOut(SliceOnlyPartitionRouter):
             )
         window = Window.of(self.config)
         retained = []
-        for person in directory(self.config, self.employee_list).people:
+        for person in directory(self.scope, self.employee_list).people:
             wanted = needs_read(person, window, self._last_sync)
             in_window = wanted or needs_read(person, window, None)  # a full sync would read them
             for area in self.areas:

@@ -20,6 +20,7 @@ from airbyte_cdk.sources.declarative.retrievers.retriever import Retriever
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
 from airbyte_cdk.sources.types import Config, Record, StreamSlice
+from unified_hris_cdk.scope import SyncScope
 
 from source_peoplehr.components.directory import Directory, directory
 from source_peoplehr.components.shapes import CONTEXT, display, norm_name
@@ -79,6 +80,7 @@ class DirectoryRecords(Retriever):
     name: str = ""
     transformations: list[RecordTransformation] = field(default_factory=list)
     cursor: Cursor | None = None
+    scope: SyncScope = field(default_factory=SyncScope)
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         if self.derive not in DERIVATIONS:
@@ -88,7 +90,7 @@ class DirectoryRecords(Retriever):
         self, records_schema: Mapping[str, Any], stream_slice: StreamSlice | None = None
     ) -> Iterable[Record]:
         base = stream_slice or StreamSlice(partition={}, cursor_slice={})
-        for raw in DERIVATIONS[self.derive](lambda: directory(self.config, self.employee_list)):
+        for raw in DERIVATIONS[self.derive](lambda: directory(self.scope, self.employee_list)):
             for transformation in self.transformations:
                 transformation.transform(raw, config=self.config, stream_state={}, stream_slice=base)
             record = Record(data=raw, stream_name=self.name, associated_slice=base)

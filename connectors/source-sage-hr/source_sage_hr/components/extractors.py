@@ -26,13 +26,17 @@ from urllib.parse import urlsplit
 
 import requests
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
+from airbyte_cdk.sources.declarative.partition_routers.substream_partition_router import (
+    SubstreamPartitionRouter,
+)
 from airbyte_cdk.sources.declarative.requesters.requester import Requester
 from airbyte_cdk.sources.types import Config
 from unified_hris.parsing import parse_date
 from unified_hris_cdk.decoders import response_json
+from unified_hris_cdk.partition_routers import records
+from unified_hris_cdk.scope import SyncScope
 from unified_hris_cdk.skips import kept_record
 
-from source_sage_hr.components.employee_ids import pages
 from source_sage_hr.components.terminations import TerminationMemo, digest
 
 logger = logging.getLogger("airbyte")
@@ -45,6 +49,8 @@ POLICY_KEY = "policy"
 #: History arrays of `/employees?*_history=true` (employment periods; not part of an employee record).
 HISTORIES = {"position": "position_history", "team": "team_history", "status": "employment_status_history"}
 HISTORY_KEYS = frozenset(HISTORIES.values())
+#: The `SyncScope` key of the termination reasons' types, by reason name.
+REASON_TYPES = "source_sage_hr.termination_reason_types"
 
 
 def _data(response: requests.Response) -> Any:
@@ -53,13 +59,17 @@ def _data(response: requests.Response) -> Any:
 
 @dataclass
 class EmployeesExtractor(RecordExtractor):
-    """``requester`` makes the per-employee calls (its error handler ignores 404)."""
+    """``requester`` makes the per-employee calls (its error handler ignores 404); the parent of
+    ``termination_reasons`` is the manifest's ``/termination-reasons`` listing (the CDK builds a stream
+    inside a custom component only as a ``ParentStreamConfig``'s), read once per sync when a leaver's
+    reason is first needed."""
 
     requester: Requester
     config: Config
     parameters: InitVar[Mapping[str, Any]]
     termination_memo: TerminationMemo | None = None
-    _reason_types: dict[str, str | None] | None = field(default=None, init=False, repr=False)
+    termination_reasons: SubstreamPartitionRouter | None = None
+    scope: SyncScope = field(default_factory=SyncScope)
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         if self.termination_memo is None:
@@ -76,13 +86,15 @@ class EmployeesExtractor(RecordExtractor):
         """The type (voluntary/involuntary) of a reason name, from `/termination-reasons` (read once)."""
         if reason is None:
             return None
-        if self._reason_types is None:
-            self._reason_types = {
-                str(item.get("name")): item.get("type")
-                for body in pages(self.requester, "termination-reasons")
-                for item in body.get("data") or []
-            }
-        return self._reason_types.get(reason)
+        return self.scope.once(REASON_TYPES, self._read_reason_types).get(reason)
+
+    def _read_reason_types(self) -> dict[str, str | None]:
+        listings = self.termination_reasons.parent_stream_configs if self.termination_reasons else []
+        return {
+            str(record.data.get("name")): record.data.get("type")
+            for parent in listings
+            for record in records(parent)
+        }
 
     def _termination(self, item: Mapping[str, Any]) -> tuple[str | None, str | None] | None:
         assert self.termination_memo is not None

@@ -20,9 +20,7 @@ from airbyte_cdk.sources.declarative.partition_routers.substream_partition_route
     SubstreamPartitionRouter,
 )
 from airbyte_cdk.sources.types import Config, StreamSlice
-from unified_hris_cdk.partition_routers import SliceOnlyPartitionRouter
-
-from .listings import key_slices
+from unified_hris_cdk.partition_routers import SliceOnlyPartitionRouter, key_slices
 
 
 @dataclass

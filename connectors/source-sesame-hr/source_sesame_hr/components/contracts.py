@@ -14,7 +14,6 @@ extractors below attach what their mappers need as the record's context (`RECORD
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,11 +27,16 @@ from unified_hris.mapping import RECORD_CONTEXT
 from unified_hris.parsing import parse_date, parse_decimal
 from unified_hris_cdk.decoders import response_json
 from unified_hris_cdk.extractors import KeyPathExtractor
+from unified_hris_cdk.scope import SyncScope
 from unified_hris_cdk.skips import kept_record
+
+from source_sesame_hr.components.joins import JoinedRecords
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: Without ``workDays``, a contract's weekly hours are spread over Monday to Friday.
 DEFAULT_WORK_DAYS = 5
+#: The `SyncScope` key prefix of an employee's contract periods (`RequestsWithDayLength`).
+CONTRACT_PERIODS = "source_sesame_hr.contract_periods"
 
 
 def period(contract: Mapping[str, Any]) -> tuple[str | None, str | None]:
@@ -125,8 +129,9 @@ def _reads_contracts(config: Config) -> bool:
 
 
 @dataclass
-class EmployeesWithContracts(KeyPathExtractor):
-    """Employees, each with its contracts as context (``read_contracts: false``: without). An employee
+class EmployeesWithContracts(JoinedRecords):
+    """Employees, each with its links (`JoinedRecords`) and its contracts as context (``read_contracts:
+    false``: without contracts). An employee
     whose contracts could not be read is kept as the state knew it (`skips.kept_record`), never emitted
     without its contract facts."""
 
@@ -140,7 +145,7 @@ class EmployeesWithContracts(KeyPathExtractor):
                 if contracts is None:
                     yield kept_record(record["id"], "its contracts could not be read")
                     continue
-                record[RECORD_CONTEXT] = {"contracts": contracts}
+                record.setdefault(RECORD_CONTEXT, {})["contracts"] = contracts
             yield record
 
 
@@ -151,22 +156,22 @@ class RequestsWithDayLength(KeyPathExtractor):
     whose employee's contracts could not be read is kept as the state knew it (`skips.kept_record`)."""
 
     requester: Requester | None = None
-    #: per employee: (first day, last day, hours by weekday or weekly hours) of each contract
-    _periods: dict[str, list[tuple[str, str | None, Mapping[str, Any]]] | None] = field(
-        default_factory=dict, init=False, repr=False
-    )
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    scope: SyncScope = field(default_factory=SyncScope)
 
     def _contracts(self, employee_id: str) -> list[tuple[str, str | None, Mapping[str, Any]]] | None:
-        """The employee's contract periods; None when its contracts could not be read."""
-        with self._lock:  # both partitions (vacation, absence) ask; each employee is read once
-            if employee_id not in self._periods and self.requester is not None:
-                contracts = ContractBook(self.requester, self.config).of(employee_id)
-                self._periods[employee_id] = None if contracts is None else [
-                    (str(period(c)[0]), period(c)[1], {k: c.get(k) for k in ("workDays", "weeklyHours")})
-                    for c in ordered(contracts)
-                ]
-            return self._periods.get(employee_id, [])
+        """The employee's contract periods (first day, last day, hours by weekday or weekly hours); None
+        when its contracts could not be read. Both partitions (vacation, absence) ask: the sync's scope
+        reads each employee's contracts once, holding up only a caller asking for the same employee."""
+        return self.scope.once(f"{CONTRACT_PERIODS}:{employee_id}", lambda: self._read_periods(employee_id))
+
+    def _read_periods(self, employee_id: str) -> list[tuple[str, str | None, Mapping[str, Any]]] | None:
+        contracts = ContractBook(self.requester, self.config).of(employee_id) if self.requester else None
+        if contracts is None:
+            return None
+        return [
+            (str(period(c)[0]), period(c)[1], {k: c.get(k) for k in ("workDays", "weeklyHours")})
+            for c in ordered(contracts)
+        ]
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         for record in super().extract_records(response):

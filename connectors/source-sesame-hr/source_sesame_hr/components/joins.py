@@ -1,37 +1,39 @@
 """Joins done with list calls, not one call per employee.
 
 Sesame keeps an employee's departments, offices and managers in separate assignation resources. The
-`AssignationJoin` partition router reads each assignation listing completely and yields ONE slice whose
-``extra_fields["links"]`` maps each parent's ``partition_field`` to its `Links`; the stream's mapper
-reads ``links[field].of(key)`` (per link, the extra fields of the link). A failed listing fails the
-stream, so no record is ever emitted with a partial join.
+`JoinedRecords` extractor reads each assignation listing completely (once per sync, in the sync's
+`SyncScope`, before it hands over its first record) and gives every record its links as the record's
+context: ``ctx.record["links"][partition_field]`` is the list of the record's links in that listing
+(per link, its extra fields). A failed listing fails the stream, so no record is ever emitted with a
+partial join.
 
 The links are kept in a `LinkStore`: a temporary SQLite database on disk (SQLite holds at most its page
 cache in memory, ~2 MB), so a sync's memory does not grow with the tenant; held in Python they cost
 ~0.8 KB per employee (50,000 employees: ~40 MB). Looking up an employee's three link lists costs
 ~20 µs.
 
-The listings are declared as an ordinary `SubstreamPartitionRouter` in the manifest; the join reads its
-parent streams with `listings.records` and follows ``parent_key`` and ``extra_fields`` itself (see
-`listings`).
+The listings are declared as an ordinary `SubstreamPartitionRouter` in the manifest (the extractor's
+``links``); the join reads its parent streams with `unified_hris_cdk.partition_routers.records` and
+follows ``parent_key`` and ``extra_fields`` itself. The record's key is its ``id``.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping
-from dataclasses import InitVar, dataclass
+from collections.abc import Iterable, MutableMapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+import requests
 from airbyte_cdk.sources.declarative.partition_routers.substream_partition_router import (
     SubstreamPartitionRouter,
 )
-from airbyte_cdk.sources.types import StreamSlice
-from unified_hris_cdk.partition_routers import SliceOnlyPartitionRouter
-
-from .listings import MISSING, follow, records
+from unified_hris.mapping import RECORD_CONTEXT
+from unified_hris_cdk.extractors import KeyPathExtractor
+from unified_hris_cdk.partition_routers import MISSING, follow, records
+from unified_hris_cdk.scope import SyncScope
 
 _BATCH = 1000
 
@@ -90,30 +92,48 @@ class Links:
         ]
 
 
+#: The `SyncScope` key prefix of a join (followed by the listings' partition fields).
+JOIN = "source_sesame_hr.join"
+
+
 @dataclass
-class AssignationJoin(SliceOnlyPartitionRouter):
-    """``partition_router: {type: CustomPartitionRouter, class_name: ...AssignationJoin, links: <SubstreamPartitionRouter>}``"""
+class JoinedRecords(KeyPathExtractor):
+    """``extractor: {type: CustomRecordExtractor, class_name: ...JoinedRecords, field_path: [data],
+    links: <SubstreamPartitionRouter>}``: the records, each with its links as context."""
 
-    links: SubstreamPartitionRouter
-    parameters: InitVar[Mapping[str, Any]]
+    links: SubstreamPartitionRouter | None = None
+    scope: SyncScope = field(default_factory=SyncScope)
 
-    def stream_slices(self) -> Iterable[StreamSlice]:
-        yield StreamSlice(partition={}, cursor_slice={}, extra_fields={"links": self._join()})
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
+        joined = self._joined()
+        for record in super().extract_records(response):
+            if joined and record.get("id") is not None:
+                key = str(record["id"])
+                context = record.setdefault(RECORD_CONTEXT, {})
+                context["links"] = {name: links.of(key) for name, links in joined.items()}
+            yield record
 
-    def _join(self) -> dict[str, Links]:
-        config = self.links.config
-        store = LinkStore()
-        joined: dict[str, Links] = {}
-        for listing, parent in enumerate(self.links.parent_stream_configs):
-            name = str(parent.partition_field.eval(config))  # type: ignore[union-attr]
-            key_path = str(parent.parent_key.eval(config)).split("/")  # type: ignore[union-attr]
-            fields = [[str(part.eval(config)) for part in path] for path in parent.extra_fields or []]  # type: ignore[union-attr]
-            joined[name] = Links(
-                fields=tuple(".".join(path) for path in fields), store=store, listing=listing
-            )
-            store.load(listing, _links(parent, key_path, fields))
-        store.index()
-        return joined
+    def _joined(self) -> dict[str, Links]:
+        """The join of this extractor's listings, read the first time the sync asks for it."""
+        router = self.links
+        if router is None:
+            return {}
+        names = [str(parent.partition_field.eval(router.config)) for parent in router.parent_stream_configs]  # type: ignore[union-attr]
+        return self.scope.once(f"{JOIN}:{','.join(names)}", lambda: _join(router))
+
+
+def _join(router: SubstreamPartitionRouter) -> dict[str, Links]:
+    config = router.config
+    store = LinkStore()
+    joined: dict[str, Links] = {}
+    for listing, parent in enumerate(router.parent_stream_configs):
+        name = str(parent.partition_field.eval(config))  # type: ignore[union-attr]
+        key_path = str(parent.parent_key.eval(config)).split("/")  # type: ignore[union-attr]
+        fields = [[str(part.eval(config)) for part in path] for path in parent.extra_fields or []]  # type: ignore[union-attr]
+        joined[name] = Links(fields=tuple(".".join(path) for path in fields), store=store, listing=listing)
+        store.load(listing, _links(parent, key_path, fields))
+    store.index()
+    return joined
 
 
 def _links(

@@ -1,17 +1,15 @@
-"""The tenant of every record: the Sesame company of the token, read once per run from ``/core/v3/info``.
+"""The tenant of every record: the Sesame company of the token, read once per sync from ``/core/v3/info``.
 
 `SesameRecord` is the shared `UnifiedRecord` with one change: its tenant id is not interpolated from
 the config but is ``data.company.id`` of ``GET /core/v3/info``, fetched through the manifest's
 ``company_info`` requester (same base URL, token, error handler and API budget as every stream) by
-the first record that needs it and kept for the rest of the process. A token always belongs to one
-company, so the id is stable across runs; it is cached per base URL and token.
+the first record that needs it and kept in the sync's `SyncScope` (one call per sync; a failed call
+is made again by the next record that needs the id).
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from airbyte_cdk.models import FailureType
@@ -20,14 +18,10 @@ from airbyte_cdk.sources.types import Config
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from unified_hris_cdk import UnifiedRecord
 from unified_hris_cdk.decoders import response_json
+from unified_hris_cdk.scope import SyncScope
 
-_lock = threading.Lock()
-_companies: dict[str, str] = {}
-
-
-def _key(config: Config) -> str:
-    raw = f"{config.get('base_url') or config.get('region')}|{config.get('api_token')}"
-    return hashlib.sha256(raw.encode()).hexdigest()
+#: The `SyncScope` key of the token's company id.
+COMPANY_ID = "source_sesame_hr.company_id"
 
 
 @dataclass
@@ -35,13 +29,10 @@ class SesameRecord(UnifiedRecord):
     """``UnifiedRecord`` whose tenant is the token's company id (see the module docstring)."""
 
     company_info: HttpRequester | None = None
+    scope: SyncScope = field(default_factory=SyncScope)
 
     def tenant_of(self, config: Config) -> str:
-        key = _key(config)
-        with _lock:
-            if key not in _companies:
-                _companies[key] = self._fetch_company_id()
-            return _companies[key]
+        return self.scope.once(COMPANY_ID, self._fetch_company_id)
 
     def _fetch_company_id(self) -> str:
         if self.company_info is None:
