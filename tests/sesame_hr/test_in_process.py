@@ -719,3 +719,33 @@ def test_a_malformed_page_of_a_cached_listing_is_fetched_again_not_replayed_from
         attempts = [r for r in m.request_history if r.path == "/core/v3/employee-department-assignations"]
     [jordi] = records(out)
     assert jordi["department_id"] == f"sesame_hr:{COMPANY_ID}:department:{D1}" and len(attempts) == 2
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [None, {}, {"currentPage": 1}, {"total": 3, "perPage": 500}, {"currentPage": "1", "lastPage": "3"}],
+    ids=["no meta", "empty meta", "no lastPage", "no page numbers", "page numbers as text"],
+)
+def test_a_list_without_complete_meta_is_read_as_its_last_page_with_a_warning(meta: Any) -> None:
+    body: dict[str, Any] = {"data": [{"id": OFFICE, "name": "HQ"}]}
+    if meta is not None:
+        body["meta"] = meta
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/offices", json=body)
+        out = run("locations", m)
+        calls = [r for r in m.request_history if r.path == "/core/v3/offices"]
+    assert not out.errors and [r["name"] for r in records(out)] == ["HQ"] and len(calls) == 1
+    warnings = [x.log.message for x in out.logs if x.log.level.value == "WARN"]
+    assert any("without a complete `meta` block" in w and "/core/v3/offices" in w for w in warnings), warnings
+
+
+def test_a_body_without_data_is_retried_then_fails_even_with_meta(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/offices", json={"meta": {"currentPage": 1, "lastPage": 1}})
+        out = run("locations", m, expected_outcome=ExpectedOutcome.EXPECT_EXCEPTION)
+        attempts = sum(1 for r in m.request_history if r.path == "/core/v3/offices")
+    assert out.errors and not records(out) and attempts == 7
+    assert "not a Sesame JSON envelope" in out.errors[-1].trace.error.message

@@ -13,6 +13,8 @@ Served at the root (a connector's base URL is ``http://127.0.0.1:PORT``), module
   and ``limit``: defaults and maxima per endpoint in `LIMITS` (documented ones [V]; elsewhere the
   `default_limit` 20 and `max_limit` 500 options [I]); a larger ``limit`` is clamped
   (``over_max_limit="reject"``: 422 [U]); a page past the end is empty with its ``meta``;
+- ``meta="partial"`` sends list pages with ``meta: {total, perPage}`` only, ``meta="missing"`` without
+  ``meta`` (the reference: a list may come without it, trimmed bodies or proxies; the partial shape [I]);
 - array filters accept ``x=a,b``, ``x=a&x=b``, ``x[]=a`` and ``x[in]=a,b`` [I];
 - ``/schedule/v1/work-entries``: ``updatedAt[gte]``/``updatedAt[lte]`` (``Y-m-dTH:i:sP``; a space for
   the ``T`` and naive values in Europe/Madrid are accepted; unparseable -> 422), ``from``/``to`` (local
@@ -26,7 +28,8 @@ Served at the root (a connector's base URL is ``http://127.0.0.1:PORT``), module
 
 Options (strings from the CLI are accepted): ``token``, ``rate_limit``, ``rate_window``, ``api_addon``,
 ``default_limit``, ``max_limit``, ``over_max_limit`` (clamp|reject), ``deleted_requests``
-(listed|hidden), ``soft_deleted_requests`` (how many requests start soft-deleted, default 1).
+(listed|hidden), ``soft_deleted_requests`` (how many requests start soft-deleted, default 1), ``meta``
+(full|partial|missing).
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ class SesameHRApp(ProviderApp):
         over_max_limit: str = "clamp",
         deleted_requests: str = "listed",
         soft_deleted_requests: int | str = 1,
+        meta: str = "full",
     ) -> None:
         super().__init__(company)
         self.token = token
@@ -103,6 +107,9 @@ class SesameHRApp(ProviderApp):
         if over_max_limit not in ("clamp", "reject"):
             raise ValueError("over_max_limit must be 'clamp' or 'reject'")
         self.over_max_limit = over_max_limit
+        if meta not in ("full", "partial", "missing"):
+            raise ValueError("meta must be 'full', 'partial' or 'missing'")
+        self.meta = meta
         if deleted_requests not in ("listed", "hidden"):
             raise ValueError("deleted_requests must be 'listed' or 'hidden'")
         self.view = SesameView(company, deleted_requests_listed=deleted_requests == "listed")
@@ -209,13 +216,10 @@ class SesameHRApp(ProviderApp):
         last = max(1, math.ceil(total / limit))
         window = chosen[(page - 1) * limit : page * limit]
         meta = {"currentPage": page, "lastPage": last, "total": total, "perPage": limit}
-        body = (
-            b'{"data":['
-            + b",".join(listing.encoded(i) for i in window)
-            + b'],"meta":'
-            + json.dumps(meta).encode()
-            + b"}"
-        )
+        if self.meta == "partial":
+            meta = {"total": total, "perPage": limit}
+        tail = b"}" if self.meta == "missing" else b',"meta":' + json.dumps(meta).encode() + b"}"
+        body = b'{"data":[' + b",".join(listing.encoded(i) for i in window) + b"]" + tail
         return Response(200, body, {"Content-Type": "application/json"})
 
     @staticmethod
