@@ -526,6 +526,46 @@ def test_salaries_keep_fourteen_payments_and_assignments_are_read_only_when_the_
     assert salary_query["employeeid"] == [A] and "employeeid" not in assignment_query
 
 
+@pytest.mark.parametrize(
+    ("period", "gross", "payments", "monthly", "annual"),
+    [
+        ("yearly", 38500, 14, 2750, "38500.00"),
+        ("monthly", 2750, 14, 2750, "38500.00"),
+        ("monthly", 2750, 12, 2750, "33000.00"),
+        ("weekly", 600, 52, 2600, "31200.00"),
+        ("biweekly", 1200, 26, 2600, "31200.00"),
+        ("daily", 120, 12, 2640, "31680.00"),  # no yearly count of days: Sesame's monthly figure
+        ("daily", 120, None, None, None),
+    ],
+)
+def test_salaries_are_annualized_for_every_pay_period_and_keep_their_extra_fields(
+    period: str, gross: int, payments: int | None, monthly: int | None, annual: str | None
+) -> None:
+    raw = salary(
+        "s-1",
+        payPeriod=period,
+        grossSalary=gross,
+        payments=payments,
+        monthlyGrossSalary=monthly,
+        contributionGroup="02",
+        remuneration=38500,
+        prorated=False,
+    )
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", json=page([employee(A)]))
+        m.get(f"{BASE}/contract/v1/salaries", json=page([raw]))
+        m.get(f"{BASE}/contract/v1/compensations", json=page([]))
+        (row,) = records(run("compensations", m))
+    assert row.get("annualized_amount") == annual
+    assert row["custom_fields"] == {
+        **({"monthlyGrossSalary": monthly} if monthly is not None else {}),
+        "contributionGroup": "02",
+        "remuneration": 38500,
+        "prorated": False,
+    }
+
+
 def test_work_entries_ask_only_for_changes_since_the_last_sync_including_deletions() -> None:
     entry = {
         "id": "we-1",

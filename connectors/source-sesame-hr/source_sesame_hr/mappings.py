@@ -330,6 +330,24 @@ def _clock(day: Any, clock: Any) -> str | None:
 
 
 # -- pay and contracts ----------------------------------------------------------------------------
+#: Salary fields with no unified slot, kept in ``custom_fields`` under Sesame's names (H2; meaning of
+#: ``remuneration`` and ``prorated`` [U]: the docs give no description).
+SALARY_EXTRAS = ("monthlyGrossSalary", "contributionGroup", "remuneration", "prorated")
+
+
+def _salary_annualized(raw: Mapping[str, Any], period: str | None, amount: str | None) -> str | None:
+    """A salary's yearly amount, for every pay period: a monthly salary times its ``payments`` (14 with
+    Spain's two extra pays), a weekly, fortnightly or yearly one times the periods of a year; a daily
+    one (or an unknown period) is Sesame's own ``monthlyGrossSalary`` times ``payments``."""
+    payments = raw.get("payments")
+    payments = payments if isinstance(payments, int) and not isinstance(payments, bool) and payments > 0 else None
+    if period == "MONTH" and payments:
+        return annualized_amount(amount, payments)
+    if per_year := PAYMENTS_PER_PERIOD.get(period or ""):
+        return annualized_amount(amount, per_year)
+    return annualized_amount(parse_money(raw.get("monthlyGrossSalary")), payments)
+
+
 def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     """A salary (``/contract/v1/salaries``) or a compensation assigned to the employee."""
     if "compensation" in raw:
@@ -339,10 +357,7 @@ def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     frequency, frequency_raw = TABLES["payments_frequency"].pair(payments)
     amount = parse_money(raw.get("grossSalary"))
     start, end = parse_date(raw.get("startDate")), parse_date(raw.get("endDate"))
-    if period == "MONTH" and isinstance(payments, int) and payments > 0:
-        per_year: int | None = payments  # 14 monthly payments make 14 x the monthly amount a year
-    else:
-        per_year = PAYMENTS_PER_PERIOD.get(period or "")
+    extras = {k: raw[k] for k in SALARY_EXTRAS if raw.get(k) not in (None, "")}
     return {
         "remote_id": str(raw["id"]),
         "employee_id": ctx.ref("employee", ctx.stream_slice.get("employee_id")),
@@ -359,8 +374,9 @@ def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "effective_date": start,
         "end_date": end,
         "is_current": is_current(start, end),
-        "annualized_amount": annualized_amount(amount, per_year),
+        "annualized_amount": _salary_annualized(raw, period, amount),
         "note": clean_str(raw.get("comments")),
+        "custom_fields": extras or None,
         **_timestamps(raw),
     }
 

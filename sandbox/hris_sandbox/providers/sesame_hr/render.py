@@ -617,6 +617,10 @@ class SesameView:
                     "endDate": iso(c.end),
                     "comments": c.note or None,
                     "monthlyGrossSalary": int(monthly.to_integral_value()),
+                    # H2 adds these without a description [U]: the yearly gross, and whether the extra
+                    # pays are spread over twelve payments (a 12-payment salary here)
+                    "remuneration": number(gross * (c.payments_per_year if period == "monthly" else 1)),
+                    "prorated": c.payments_per_year == 12,
                     "createdAt": ts(c.created_at),
                     "updatedAt": ts(c.created_at),
                 }
