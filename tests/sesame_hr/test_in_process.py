@@ -789,3 +789,86 @@ def test_a_body_without_data_is_retried_then_fails_even_with_meta(monkeypatch: p
         attempts = sum(1 for r in m.request_history if r.path == "/core/v3/offices")
     assert out.errors and not records(out) and attempts == 7
     assert "not a Sesame JSON envelope" in out.errors[-1].trace.error.message
+
+
+def test_employees_get_identifiers_bank_account_legal_entity_and_probation_end_only_as_configured() -> None:
+    person = employee(
+        A,
+        phone="+34 611 204 204",
+        workPhone="+34 932 000 204",
+        personalMail="jordi@example.org",
+        company={"id": COMPANY_ID, "name": "Olivera Foods SL"},
+        nid="87654321X",
+        identityNumberType="dni",
+        ssn="081234567890",
+        accountNumber="ES76 2077 0024 0031 0257 5766",
+        bic="CAHMESMMXXX",
+    )
+    contracts = [
+        contract("a1", "2021-03-01", "2022-12-31", trialPeriodQuantity=2, trialPeriodType="months"),
+        contract("a2", "2023-01-01", None, trialPeriodQuantity=30, trialPeriodType="days"),
+    ]
+    for sensitive in (False, True):
+        with requests_mock.Mocker() as m:
+            mock_company(m)
+            m.get(f"{BASE}/core/v3/employees", json=page([person]))
+            for path in ("department", "office"):
+                m.get(f"{BASE}/core/v3/employee-{path}-assignations", json=page([]))
+            m.get(f"{BASE}/core/v3/employee-managers", json=page([]))
+            m.get(f"{BASE}/contract/v1/contracts/{A}", json=page(contracts))
+            (row,) = records(run("employees", m, config={**CONFIG, "include_sensitive": sensitive}))
+        assert (row["mobile_phone_number"], row["work_phone_number"], row["personal_email"]) == (
+            "+34 611 204 204",
+            "+34 932 000 204",
+            "jordi@example.org",
+        )
+        assert row["legal_entity_id"] == f"sesame_hr:{COMPANY_ID}:legal_entity:{COMPANY_ID}"
+        assert row["probation_end_date"] == "2023-01-30"  # the latest trial of the current run: 30 days
+        identifiers = {k: row.get(k) for k in ("ssn", "national_id", "tax_id", "bank_accounts")}
+        if not sensitive:
+            assert not any(identifiers.values())
+            continue
+        assert identifiers == {
+            "ssn": "081234567890",
+            "national_id": "87654321X",
+            "tax_id": None,
+            "bank_accounts": [
+                {
+                    "iban": "ES7620770024003102575766",
+                    "account_number": None,
+                    "sort_code": None,
+                    "bic": "CAHMESMMXXX",
+                    "bank_name": None,
+                    "account_holder": None,
+                }
+            ],
+        }
+        assert "87654321X" not in json.dumps(row.get("custom_fields"))
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("Congés payés", "VACATION"),
+        ("Arrêt maladie", "SICK"),
+        ("Elternzeit", "PARENTAL"),
+        ("Unbezahlter Urlaub", "UNPAID"),
+        ("Licença de maternidade", "PARENTAL"),
+        ("Falecimento", "BEREAVEMENT"),
+        ("Baixa per malaltia", "SICK"),
+        ("Permís no retribuït", "UNPAID"),
+        ("Excedencia", "UNPAID"),
+        ("Kurzarbeit", "OTHER"),
+    ],
+)
+def test_absence_type_names_in_five_languages_get_their_category_and_config_still_wins(
+    name: str, category: str
+) -> None:
+    absence_type = {"id": "t-1", "name": name, "pickMode": "by_days", "needsValidation": True}
+    for config, expected in ((CONFIG, category), ({**CONFIG, "time_off_categories": {name: "PERSONAL"}}, "PERSONAL")):
+        with requests_mock.Mocker() as m:
+            mock_company(m)
+            m.get(f"{BASE}/schedule/v1/absence-types", json=page([absence_type]))
+            m.get(f"{BASE}/schedule/v1/vacation-configurations", json=page([]))
+            (row,) = records(run("time_off_types", m, config=config))
+        assert (row["category"], row["category_raw"]) == (expected, name)

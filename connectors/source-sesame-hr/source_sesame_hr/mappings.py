@@ -9,7 +9,9 @@ employment facts (dates, hours, contract and workday type) from their contracts,
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Mapping
+from datetime import date, timedelta
 from decimal import Decimal
 from importlib import resources
 from typing import Any
@@ -100,13 +102,67 @@ def _employment(contracts: list[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _add_period(start: str, quantity: Any, unit: Any) -> str | None:
+    """`start` plus a trial period of `quantity` `unit`s (days, weeks, months, years; Spanish too):
+    the last day of the period, or None when the unit is unknown."""
+    count = parse_decimal(quantity)
+    kind = TABLES["trial_period_unit"](clean_str(unit))
+    if count is None or kind is None or Decimal(count) <= 0 or Decimal(count) != int(Decimal(count)):
+        return None
+    n, first = int(Decimal(count)), date.fromisoformat(start)
+    if kind in ("DAYS", "WEEKS"):
+        end = first + timedelta(days=n * (7 if kind == "WEEKS" else 1))
+    else:
+        months = n * (12 if kind == "YEARS" else 1) + first.month - 1
+        year, month = first.year + months // 12, months % 12 + 1
+        end = first.replace(year=year, month=month, day=min(first.day, monthrange(year, month)[1]))
+    return (end - timedelta(days=1)).isoformat()
+
+
+def _probation_end(contracts: list[Mapping[str, Any]]) -> str | None:
+    """The end of the trial period of the latest contract of the current run that has one (H2
+    ``trialPeriodQuantity``/``trialPeriodType``, H1's current contract ``trialPeriod{quantity,
+    trialPeriodType}``)."""
+    run_start = employment_start(contracts)
+    for contract in reversed(contracts):
+        start = contract_period(contract)[0]
+        if not start or not run_start or start < run_start:
+            continue
+        trial = contract.get("trialPeriod") if isinstance(contract.get("trialPeriod"), Mapping) else {}
+        quantity = contract.get("trialPeriodQuantity", trial.get("quantity"))
+        unit = contract.get("trialPeriodType") or trial.get("trialPeriodType")
+        if quantity not in (None, "", 0) and unit:
+            return _add_period(start, quantity, unit)
+    return None
+
+
+def _bank_accounts(raw: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    """``accountNumber`` (an IBAN in Sesame's examples; else a plain account number) and ``bic``."""
+    number, bic = clean_str(raw.get("accountNumber")), clean_str(raw.get("bic"))
+    if not number and not bic:
+        return None
+    compact = (number or "").replace(" ", "").upper()
+    iban = compact if len(compact) >= 15 and compact[:2].isalpha() and compact[2:4].isdigit() else None
+    return [
+        {
+            "iban": iban,
+            "account_number": None if iban else number,
+            "sort_code": None,
+            "bic": bic,
+            "bank_name": None,
+            "account_holder": None,
+        }
+    ]
+
+
 def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     rid = str(raw["id"])
     departments = _by_age(_links(ctx, "department", rid), "department.id")
     offices = _by_age(_links(ctx, "office", rid), "office.id")
     managers = _links(ctx, "manager", rid)
     status, status_raw = TABLES["employment_status"].pair(raw.get("status"))
-    employment = _employment(ordered(ctx.record.get("contracts") or []))
+    contracts = ordered(ctx.record.get("contracts") or [])
+    employment = _employment(contracts)
     start = employment.get("start_date")
     if status == "ACTIVE" and start and start > today().isoformat():
         status = "PENDING"  # Sesame lists a future starter as active; its contract has not begun
@@ -143,6 +199,7 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "group_ids": ctx.refs("department", [d.get("department.id") for d in departments]),
         "manager_id": ctx.ref("employee", _manager(managers)),
         "work_location_id": ctx.ref("location", offices[0].get("office.id")) if offices else None,
+        "legal_entity_id": ctx.ref("legal_entity", (raw.get("company") or {}).get("id")),
         "employment_status": status,
         "employment_status_raw": status_raw,
         "gender": gender,
@@ -153,11 +210,20 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "nationality_raw": nationality,
         "date_of_birth": parse_date(raw.get("dateOfBirth")),
         **employment,
+        "probation_end_date": _probation_end(contracts),
+        "ssn": clean_str(raw.get("ssn")) or _contract_ssn(contracts),
+        "national_id": clean_str(raw.get("nid")),
+        "bank_accounts": _bank_accounts(raw),
         "avatar_url": clean_str(raw.get("imageProfileURL")),
         "home_address": address if any(address.values()) else None,
         "custom_fields": custom or None,
         **_timestamps(raw),
     }
+
+
+def _contract_ssn(contracts: list[Mapping[str, Any]]) -> str | None:
+    """The social security number of the latest contract that carries one (``socialSecurityNumber``)."""
+    return next((n for c in reversed(contracts) if (n := clean_str(c.get("socialSecurityNumber")))), None)
 
 
 def _manager(links: list[dict[str, Any]]) -> str | None:
