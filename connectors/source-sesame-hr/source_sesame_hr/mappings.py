@@ -370,6 +370,50 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
     }
 
 
+def time_off_balance(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    """An employee's vacation calendar of a year (``/schedule/v1/vacation-calendars``): ``maxDaysOff``
+    is the entitlement, the days it grants (``daysOff``) are used, counted as `time_off_request` counts
+    them (a day shorter than the contract's working day is its share), so ``used`` is the approved
+    vacation of the year; ``balance`` = entitlement - used."""
+    year = raw.get("year")
+    kind = raw.get("vacationConfiguration") or {}
+    days = [d for d in raw.get("daysOff") or [] if isinstance(d, Mapping) and d.get("date")]
+    used = _days(days, ctx.record.get("day_seconds") or {})
+    entitlement = parse_decimal(raw.get("maxDaysOff"))
+    valid_year = isinstance(year, int) and not isinstance(year, bool) and 1900 < year < 3000
+    return {
+        "remote_id": str(raw["id"]),
+        "employee_id": ctx.ref("employee", (raw.get("employee") or {}).get("id")),
+        "type_id": ctx.ref("time_off_type", kind.get("id")),
+        "entitlement": entitlement,
+        "used": parse_decimal(used),
+        "balance": parse_decimal(Decimal(entitlement) - used) if entitlement is not None else None,
+        "unit": "DAYS",
+        "period_start": f"{year}-01-01" if valid_year else None,
+        "period_end": f"{year}-12-31" if valid_year else None,
+        **_timestamps(raw),
+        **_deletion(raw),
+    }
+
+
+def holiday(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    """A day off of a public-holiday calendar (`holidays.HolidayDays` gives the calendar and its
+    employees as context). Sesame assigns calendars to employees, not offices, and names no country."""
+    calendar = ctx.record.get("calendar") or {}
+    return {
+        "remote_id": str(raw["id"]),
+        "name": clean_str(raw.get("name")),
+        "date": parse_date(raw.get("date")),
+        "day_part": None,
+        "calendar_id": clean_str(calendar.get("id")),
+        "calendar_name": clean_str(calendar.get("name")),
+        "country": None,
+        "location_ids": [],
+        "employee_ids": ctx.refs("employee", ctx.record.get("employee_ids") or []),
+        "custom_fields": {"default_calendar": calendar["default"]} if isinstance(calendar.get("default"), bool) else None,
+    }
+
+
 def _given_back(days: list[Mapping[str, Any]], calendar: Mapping[str, Any]) -> bool:
     """Whether none of an accepted request's days is granted in its calendar (when the calendar lists them)."""
     granted = calendar.get("daysOff")
