@@ -872,3 +872,86 @@ def test_absence_type_names_in_five_languages_get_their_category_and_config_stil
             m.get(f"{BASE}/schedule/v1/vacation-configurations", json=page([]))
             (row,) = records(run("time_off_types", m, config=config))
         assert (row["category"], row["category_raw"]) == (expected, name)
+
+
+def test_holidays_are_the_calendars_days_from_start_date_with_the_calendars_employees() -> None:
+    calendar = {
+        "id": "cal-1",
+        "name": "Barcelona",
+        "companyId": COMPANY_ID,
+        "typeId": "t-1",
+        "default": True,
+        "dayOff": [
+            {"id": "d-old", "name": "Año Nuevo", "date": "2023-01-01"},
+            {"id": "d-1", "name": "Sant Jordi", "date": "2024-04-23"},
+            {"id": "d-2", "name": "La Mercè", "date": "2024-09-24"},
+        ],
+    }
+    gone = {**calendar, "id": "cal-2", "name": "Deleted meanwhile", "dayOff": [{"id": "d-9", "name": "x", "date": "2024-05-01"}]}
+    members = [{"id": A, "firstName": "Jordi"}, {"id": B, "firstName": "Ana"}]
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/schedule/v1/holiday-calendar", json=page([calendar, gone]))
+        m.get(
+            f"{BASE}/schedule/v1/holidays/cal-1/employees",
+            [{"json": page(members[:1], current=1, last=2)}, {"json": page(members[1:], current=2, last=2)}],
+        )
+        m.get(f"{BASE}/schedule/v1/holidays/cal-2/employees", status_code=404, json={"error": "gone"})
+        out = run("holidays", m)
+        member_calls = [r.qs.get("page") for r in m.request_history if r.path.endswith("/cal-1/employees")]
+    assert not out.errors
+    rows = {r["remote_id"]: r for r in records(out)}
+    assert set(rows) == {"d-1", "d-2"}  # before start_date: not read; cal-2's day kept as it was
+    assert (rows["d-1"]["name"], rows["d-1"]["date"], rows["d-1"]["calendar_name"]) == (
+        "Sant Jordi",
+        "2024-04-23",
+        "Barcelona",
+    )
+    assert rows["d-1"]["employee_ids"] == [f"sesame_hr:{COMPANY_ID}:employee:{x}" for x in sorted((A, B))]
+    assert rows["d-1"]["custom_fields"] == {"default_calendar": True} and member_calls == [None, ["2"]]
+
+
+def test_balances_count_a_partial_day_as_its_share_and_subtract_it_from_the_allowance() -> None:
+    calendar = {
+        "id": "vc-1",
+        "employee": {"id": A},
+        "daysOff": [{"date": "2024-03-04", "seconds": 14400}, {"date": "2024-03-05", "seconds": 28800}],
+        "maxDaysOff": 25,
+        "year": 2024,
+        "vacationConfiguration": {"id": "cfg-1", "name": "Vacaciones"},
+        "createdAt": "2024-01-01T00:00:00+01:00",
+        "updatedAt": "2024-03-01T00:00:00+01:00",
+        "deletedAt": None,
+    }
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(
+            f"{BASE}/contract/v1/contracts/{A}",
+            json=page([contract("a1", "2023-01-01", None, weeklyHours=40, workDays=None)]),
+        )
+        m.get(f"{BASE}/schedule/v1/vacation-calendars", json=page([calendar]))
+        (row,) = records(run("time_off_balances", m))
+    assert (row["entitlement"], row["used"], row["balance"], row["unit"]) == ("25", "1.5", "23.5", "DAYS")
+    assert (row["period_start"], row["period_end"]) == ("2024-01-01", "2024-12-31")
+    assert row["type_id"] == f"sesame_hr:{COMPANY_ID}:time_off_type:cfg-1"
+    assert row["employee_id"] == f"sesame_hr:{COMPANY_ID}:employee:{A}"
+
+
+def test_work_breaks_are_break_entries() -> None:
+    entry = {
+        "id": "p-1",
+        "employee": {"id": A},
+        "workEntryType": "pause",
+        "workEntryIn": {"origin": "app", "date": "2024-05-10T12:00:00+02:00", "officeId": None},
+        "workEntryOut": {"origin": "app", "date": "2024-05-10T12:30:00+02:00", "officeId": None},
+        "workedSeconds": 1800,
+        "createdAt": "2024-05-10T12:30:00+02:00",
+        "updatedAt": "2024-05-10T12:30:00+02:00",
+        "deletedAt": None,
+    }
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/schedule/v1/work-entries", json=page([entry]))
+        (row,) = records(run("work_entries", m))
+    assert (row["type"], row["type_raw"], row["worked_seconds"]) == ("BREAK", "pause", 1800)
+    assert (row["clock_in"], row["clock_out"]) == ("2024-05-10T10:00:00.000000Z", "2024-05-10T10:30:00.000000Z")
