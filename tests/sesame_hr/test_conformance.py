@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from conformance.kit import ConformanceSuite, ExpectedChange
 from hris_sandbox import Company, SandboxServer
-from hris_sandbox.providers.sesame_hr.render import cancellation_id
+from hris_sandbox.providers.sesame_hr.render import cancellation_id, derived_id
 
 from .conftest import CONNECTOR
 
@@ -51,6 +51,9 @@ class TestSesameHRConformance(ConformanceSuite):
             if r.status == "approved" and r.type_key == 1 and r.start > company.as_of and r.deleted_at is None
         )
         company.edit_time_off_request(granted.employee_key, granted.key, status="cancelled")
+        owner = next(e for e in staff if e.key == granted.employee_key)
+        vacation = company.time_off_type(granted.type_key)
+        balance = derived_id(company, "calendar", owner.uid, vacation.uid, granted.start.year)
         clocked = next(e for e in staff if len(e.work_entries) >= 2)
         edited, deleted = clocked.work_entries[-1], clocked.work_entries[-2]
         company.edit_work_entry(clocked.key, edited.key, clock_out=edited.clock_out + timedelta(minutes=30))
@@ -61,6 +64,8 @@ class TestSesameHRConformance(ConformanceSuite):
                 "time_off_requests", cancellation_id(company, granted), fields={"status": "OTHER"}
             ),
             ExpectedChange("time_off_requests", granted.uid, fields={"status": "CANCELLED"}),
+            # the days given back leave the year's vacation calendar: its balance arrives again
+            ExpectedChange("time_off_balances", balance),
             ExpectedChange(
                 "work_entries",
                 edited.uid,

@@ -9,7 +9,8 @@ The spec is converted to JSON Schema with three documented relaxations:
 - objects may carry more properties (the spec is the 2024 state; current docs add fields);
 - ``comment`` and ``resolutionComment`` are typed ``uuid`` but are free text (reference §9.5);
 - a listed salary's ``grossSalary`` is typed ``integer`` after its example (35000), but salaries are
-  created with a ``number`` (``format: float``, ``SalariesCreateSalaryRequest``): cents are kept.
+  created with a ``number`` (``format: float``, ``SalariesCreateSalaryRequest``): cents are kept;
+  likewise a vacation calendar's ``maxDaysOff`` (a part-timer's pro rata allowance keeps its decimals).
 Formats are checked, including the vendor's own (``Y-m-dTH:i:sP``, ``H:i``, ``Y-m``, ``m-d``); a format
 the checker does not know fails the test rather than passing unchecked.
 
@@ -36,11 +37,12 @@ from hris_sandbox.providers.sesame_hr import SesameHRApp
 SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "vendor-specs" / "sesame-hr-openapi.yaml"
 FREE_TEXT = {"comment", "resolutionComment"}
 #: Fields whose listed type comes from an integer example while the spec creates them as numbers.
-NUMBERS = {"grossSalary"}
+NUMBERS = {"grossSalary", "maxDaysOff"}
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 FORMATS = {
     "uuid": lambda v: bool(uuid.UUID(v)),
     "date": lambda v: bool(date.fromisoformat(v)) and len(v) == 10,
+    "Y-m-d": lambda v: bool(date.fromisoformat(v)) and len(v) == 10,
     "email": lambda v: "@" in v,
     "float": lambda v: True,  # a number; the type already says so
     "Y-m-dTH:i:sP": lambda v: bool(TIMESTAMP.match(v)),
@@ -149,6 +151,13 @@ def requests_for(sandbox: SandboxServer, spec_path: str) -> Iterator[tuple[str, 
     elif spec_path == "/contract/v1/salaries":
         for uid in sample_employees(sandbox):
             yield spec_path, {"employeeId": uid}
+    elif spec_path == "/schedule/v1/holidays":
+        app: SesameHRApp = sandbox.app  # type: ignore[assignment]
+        for uid in sample_employees(sandbox):
+            yield spec_path, {"employeeId": uid, "year": app.company.as_of.year}
+    elif "{holidayCalendarId}" in spec_path:
+        for calendar in next(pages(sandbox, "/schedule/v1/holiday-calendar"))["data"]:
+            yield spec_path.replace("{holidayCalendarId}", calendar["id"]), {}
     elif spec_path == "/schedule/v1/work-entries":
         yield spec_path, {"onlyReturn": "all"}
     else:
@@ -184,6 +193,10 @@ def test_the_contract_covers_the_endpoints_connectors_read(
         "/schedule/v1/absence-day-off-requests",
         "/contract/v1/contracts/{employeeId}",
         "/contract/v1/salaries",
+        "/schedule/v1/vacation-calendars",
+        "/schedule/v1/holiday-calendar",
+        "/schedule/v1/holidays/{holidayCalendarId}/employees",
+        "/schedule/v1/holidays",
     }
     assert wanted <= covered, f"not served or not in the spec: {sorted(wanted - covered)}"
 

@@ -517,6 +517,46 @@ def test_salaries_keep_fourteen_payments_and_assignments_are_read_only_when_the_
     assert salary_query["employeeid"] == [A] and "employeeid" not in assignment_query
 
 
+@pytest.mark.parametrize(
+    ("period", "gross", "payments", "monthly", "annual"),
+    [
+        ("yearly", 38500, 14, 2750, "38500.00"),
+        ("monthly", 2750, 14, 2750, "38500.00"),
+        ("monthly", 2750, 12, 2750, "33000.00"),
+        ("weekly", 600, 52, 2600, "31200.00"),
+        ("biweekly", 1200, 26, 2600, "31200.00"),
+        ("daily", 120, 12, 2640, "31680.00"),  # no yearly count of days: Sesame's monthly figure
+        ("daily", 120, None, None, None),
+    ],
+)
+def test_salaries_are_annualized_for_every_pay_period_and_keep_their_extra_fields(
+    period: str, gross: int, payments: int | None, monthly: int | None, annual: str | None
+) -> None:
+    raw = salary(
+        "s-1",
+        payPeriod=period,
+        grossSalary=gross,
+        payments=payments,
+        monthlyGrossSalary=monthly,
+        contributionGroup="02",
+        remuneration=38500,
+        prorated=False,
+    )
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/employees", json=page([employee(A)]))
+        m.get(f"{BASE}/contract/v1/salaries", json=page([raw]))
+        m.get(f"{BASE}/contract/v1/compensations", json=page([]))
+        (row,) = records(run("compensations", m))
+    assert row.get("annualized_amount") == annual
+    assert row["custom_fields"] == {
+        **({"monthlyGrossSalary": monthly} if monthly is not None else {}),
+        "contributionGroup": "02",
+        "remuneration": 38500,
+        "prorated": False,
+    }
+
+
 def test_work_entries_ask_only_for_changes_since_the_last_sync_including_deletions() -> None:
     entry = {
         "id": "we-1",
@@ -710,3 +750,199 @@ def test_a_malformed_page_of_a_cached_listing_is_fetched_again_not_replayed_from
         attempts = [r for r in m.request_history if r.path == "/core/v3/employee-department-assignations"]
     [jordi] = records(out)
     assert jordi["department_id"] == f"sesame_hr:{COMPANY_ID}:department:{D1}" and len(attempts) == 2
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [None, {}, {"currentPage": 1}, {"total": 3, "perPage": 500}, {"currentPage": "1", "lastPage": "3"}],
+    ids=["no meta", "empty meta", "no lastPage", "no page numbers", "page numbers as text"],
+)
+def test_a_list_without_complete_meta_is_read_as_its_last_page_with_a_warning(meta: Any) -> None:
+    body: dict[str, Any] = {"data": [{"id": OFFICE, "name": "HQ"}]}
+    if meta is not None:
+        body["meta"] = meta
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/offices", json=body)
+        out = run("locations", m)
+        calls = [r for r in m.request_history if r.path == "/core/v3/offices"]
+    assert not out.errors and [r["name"] for r in records(out)] == ["HQ"] and len(calls) == 1
+    warnings = [x.log.message for x in out.logs if x.log.level.value == "WARN"]
+    assert any("without a complete `meta` block" in w and "/core/v3/offices" in w for w in warnings), warnings
+
+
+def test_a_body_without_data_is_retried_then_fails_even_with_meta(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/core/v3/offices", json={"meta": {"currentPage": 1, "lastPage": 1}})
+        out = run("locations", m, expected_outcome=ExpectedOutcome.EXPECT_EXCEPTION)
+        attempts = sum(1 for r in m.request_history if r.path == "/core/v3/offices")
+    assert out.errors and not records(out) and attempts == 7
+    assert "not a Sesame JSON envelope" in out.errors[-1].trace.error.message
+
+
+def test_employees_get_identifiers_bank_account_legal_entity_and_probation_end_only_as_configured() -> None:
+    person = employee(
+        A,
+        phone="+34 611 204 204",
+        workPhone="+34 932 000 204",
+        personalMail="jordi@example.org",
+        company={"id": COMPANY_ID, "name": "Olivera Foods SL"},
+        nid="87654321X",
+        identityNumberType="dni",
+        ssn="081234567890",
+        accountNumber="ES76 2077 0024 0031 0257 5766",
+        bic="CAHMESMMXXX",
+    )
+    contracts = [
+        contract("a1", "2021-03-01", "2022-12-31", trialPeriodQuantity=2, trialPeriodType="months"),
+        contract("a2", "2023-01-01", None, trialPeriodQuantity=30, trialPeriodType="days"),
+    ]
+    for sensitive in (False, True):
+        with requests_mock.Mocker() as m:
+            mock_company(m)
+            m.get(f"{BASE}/core/v3/employees", json=page([person]))
+            for path in ("department", "office"):
+                m.get(f"{BASE}/core/v3/employee-{path}-assignations", json=page([]))
+            m.get(f"{BASE}/core/v3/employee-managers", json=page([]))
+            m.get(f"{BASE}/contract/v1/contracts/{A}", json=page(contracts))
+            (row,) = records(run("employees", m, config={**CONFIG, "include_sensitive": sensitive}))
+        assert (row["mobile_phone_number"], row["work_phone_number"], row["personal_email"]) == (
+            "+34 611 204 204",
+            "+34 932 000 204",
+            "jordi@example.org",
+        )
+        assert row["legal_entity_id"] == f"sesame_hr:{COMPANY_ID}:legal_entity:{COMPANY_ID}"
+        assert row["probation_end_date"] == "2023-01-30"  # the latest trial of the current run: 30 days
+        identifiers = {k: row.get(k) for k in ("ssn", "national_id", "tax_id", "bank_accounts")}
+        if not sensitive:
+            assert not any(identifiers.values())
+            continue
+        assert identifiers == {
+            "ssn": "081234567890",
+            "national_id": "87654321X",
+            "tax_id": None,
+            "bank_accounts": [
+                {
+                    "iban": "ES7620770024003102575766",
+                    "account_number": None,
+                    "sort_code": None,
+                    "bic": "CAHMESMMXXX",
+                    "bank_name": None,
+                    "account_holder": None,
+                }
+            ],
+        }
+        assert "87654321X" not in json.dumps(row.get("custom_fields"))
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("Congés payés", "VACATION"),
+        ("Arrêt maladie", "SICK"),
+        ("Elternzeit", "PARENTAL"),
+        ("Unbezahlter Urlaub", "UNPAID"),
+        ("Licença de maternidade", "PARENTAL"),
+        ("Falecimento", "BEREAVEMENT"),
+        ("Baixa per malaltia", "SICK"),
+        ("Permís no retribuït", "UNPAID"),
+        ("Excedencia", "UNPAID"),
+        ("Kurzarbeit", "OTHER"),
+    ],
+)
+def test_absence_type_names_in_five_languages_get_their_category_and_config_still_wins(
+    name: str, category: str
+) -> None:
+    absence_type = {"id": "t-1", "name": name, "pickMode": "by_days", "needsValidation": True}
+    for config, expected in ((CONFIG, category), ({**CONFIG, "time_off_categories": {name: "PERSONAL"}}, "PERSONAL")):
+        with requests_mock.Mocker() as m:
+            mock_company(m)
+            m.get(f"{BASE}/schedule/v1/absence-types", json=page([absence_type]))
+            m.get(f"{BASE}/schedule/v1/vacation-configurations", json=page([]))
+            (row,) = records(run("time_off_types", m, config=config))
+        assert (row["category"], row["category_raw"]) == (expected, name)
+
+
+def test_holidays_are_the_calendars_days_from_start_date_with_the_calendars_employees() -> None:
+    calendar = {
+        "id": "cal-1",
+        "name": "Barcelona",
+        "companyId": COMPANY_ID,
+        "typeId": "t-1",
+        "default": True,
+        "dayOff": [
+            {"id": "d-old", "name": "Año Nuevo", "date": "2023-01-01"},
+            {"id": "d-1", "name": "Sant Jordi", "date": "2024-04-23"},
+            {"id": "d-2", "name": "La Mercè", "date": "2024-09-24"},
+        ],
+    }
+    gone = {**calendar, "id": "cal-2", "name": "Deleted meanwhile", "dayOff": [{"id": "d-9", "name": "x", "date": "2024-05-01"}]}
+    members = [{"id": A, "firstName": "Jordi"}, {"id": B, "firstName": "Ana"}]
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/schedule/v1/holiday-calendar", json=page([calendar, gone]))
+        m.get(
+            f"{BASE}/schedule/v1/holidays/cal-1/employees",
+            [{"json": page(members[:1], current=1, last=2)}, {"json": page(members[1:], current=2, last=2)}],
+        )
+        m.get(f"{BASE}/schedule/v1/holidays/cal-2/employees", status_code=404, json={"error": "gone"})
+        out = run("holidays", m)
+        member_calls = [r.qs.get("page") for r in m.request_history if r.path.endswith("/cal-1/employees")]
+    assert not out.errors
+    rows = {r["remote_id"]: r for r in records(out)}
+    assert set(rows) == {"d-1", "d-2"}  # before start_date: not read; cal-2's day kept as it was
+    assert (rows["d-1"]["name"], rows["d-1"]["date"], rows["d-1"]["calendar_name"]) == (
+        "Sant Jordi",
+        "2024-04-23",
+        "Barcelona",
+    )
+    assert rows["d-1"]["employee_ids"] == [f"sesame_hr:{COMPANY_ID}:employee:{x}" for x in sorted((A, B))]
+    assert rows["d-1"]["custom_fields"] == {"default_calendar": True} and member_calls == [None, ["2"]]
+
+
+def test_balances_count_a_partial_day_as_its_share_and_subtract_it_from_the_allowance() -> None:
+    calendar = {
+        "id": "vc-1",
+        "employee": {"id": A},
+        "daysOff": [{"date": "2024-03-04", "seconds": 14400}, {"date": "2024-03-05", "seconds": 28800}],
+        "maxDaysOff": 25,
+        "year": 2024,
+        "vacationConfiguration": {"id": "cfg-1", "name": "Vacaciones"},
+        "createdAt": "2024-01-01T00:00:00+01:00",
+        "updatedAt": "2024-03-01T00:00:00+01:00",
+        "deletedAt": None,
+    }
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(
+            f"{BASE}/contract/v1/contracts/{A}",
+            json=page([contract("a1", "2023-01-01", None, weeklyHours=40, workDays=None)]),
+        )
+        m.get(f"{BASE}/schedule/v1/vacation-calendars", json=page([calendar]))
+        (row,) = records(run("time_off_balances", m))
+    assert (row["entitlement"], row["used"], row["balance"], row["unit"]) == ("25", "1.5", "23.5", "DAYS")
+    assert (row["period_start"], row["period_end"]) == ("2024-01-01", "2024-12-31")
+    assert row["type_id"] == f"sesame_hr:{COMPANY_ID}:time_off_type:cfg-1"
+    assert row["employee_id"] == f"sesame_hr:{COMPANY_ID}:employee:{A}"
+
+
+def test_work_breaks_are_break_entries() -> None:
+    entry = {
+        "id": "p-1",
+        "employee": {"id": A},
+        "workEntryType": "pause",
+        "workEntryIn": {"origin": "app", "date": "2024-05-10T12:00:00+02:00", "officeId": None},
+        "workEntryOut": {"origin": "app", "date": "2024-05-10T12:30:00+02:00", "officeId": None},
+        "workedSeconds": 1800,
+        "createdAt": "2024-05-10T12:30:00+02:00",
+        "updatedAt": "2024-05-10T12:30:00+02:00",
+        "deletedAt": None,
+    }
+    with requests_mock.Mocker() as m:
+        mock_company(m)
+        m.get(f"{BASE}/schedule/v1/work-entries", json=page([entry]))
+        (row,) = records(run("work_entries", m))
+    assert (row["type"], row["type_raw"], row["worked_seconds"]) == ("BREAK", "pause", 1800)
+    assert (row["clock_in"], row["clock_out"]) == ("2024-05-10T10:00:00.000000Z", "2024-05-10T10:30:00.000000Z")

@@ -191,7 +191,11 @@ def test_assignations_hold_several_departments_and_two_kinds_of_manager(server: 
 
 def test_work_entries_filter_by_update_time_and_report_soft_deletes(fresh: SandboxServer) -> None:
     company = app_of(fresh).company
-    emp = next(e for e in company.employee_list() if len(e.work_entries) > 2)
+    emp = next(  # entries without breaks (a break is a pause entry that goes with its work entry)
+        e
+        for e in company.employee_list()
+        if len(e.work_entries) > 2 and not e.work_entries[0].breaks and not e.work_entries[1].breaks
+    )
     before = call(fresh, "/schedule/v1/work-entries", limit=500).json()["meta"]["total"]
     mark = datetime.now().astimezone().replace(microsecond=0) - timedelta(seconds=1)
     company.edit_work_entry(
@@ -236,3 +240,15 @@ def test_the_rate_limit_is_per_company_and_says_when_to_retry() -> None:
         assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 2
         time.sleep(int(refused.headers["Retry-After"]))
         assert call(s, "/core/v3/departments").status_code == 200
+
+
+def test_breaks_are_pause_entries_inside_their_work_entry_and_follow_its_deletion(fresh: SandboxServer) -> None:
+    company = app_of(fresh).company
+    emp, entry = next((e, w) for e in company.employee_list() for w in e.work_entries if w.breaks)
+    rows = call(fresh, "/schedule/v1/work-entries", limit=500, employeeId=emp.uid).json()["data"]
+    (pause,) = [r for r in rows if r["workEntryType"] == "pause" and r["workEntryIn"]["date"][:10] == entry.clock_in.date().isoformat()]
+    start, end = entry.breaks[0]
+    assert pause["workedSeconds"] == (end - start).total_seconds() and pause["employee"]["id"] == emp.uid
+    company.delete_work_entry(emp.key, entry.key)
+    deleted = call(fresh, "/schedule/v1/work-entries", limit=500, onlyReturn="deleted").json()["data"]
+    assert {r["id"] for r in deleted} == {entry.uid, pause["id"]}

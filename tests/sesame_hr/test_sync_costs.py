@@ -50,6 +50,9 @@ def documented_formula(app: SesameHRApp) -> int:
         + n  # salaries
         + (n if catalogue_used else 0)  # assigned compensations, only when the catalogue is used
         + pages(len(snap.work_entries.items))  # first sync: every entry updated since start_date
+        + pages(len(snap.vacation_calendars.items))  # time_off_balances (the contracts are shared)
+        + pages(len(snap.holiday_calendars.items))  # holidays
+        + sum(pages(len(listing.items)) for listing in snap.holiday_employees.values())  # one per calendar
     )
 
 

@@ -10,7 +10,9 @@ members), and their employment facts (dates, hours, contract and workday type) f
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Mapping
+from datetime import date, timedelta
 from decimal import Decimal
 from importlib import resources
 from typing import Any
@@ -100,13 +102,67 @@ def _employment(contracts: list[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _add_period(start: str, quantity: Any, unit: Any) -> str | None:
+    """`start` plus a trial period of `quantity` `unit`s (days, weeks, months, years; Spanish too):
+    the last day of the period, or None when the unit is unknown."""
+    count = parse_decimal(quantity)
+    kind = TABLES["trial_period_unit"](clean_str(unit))
+    if count is None or kind is None or Decimal(count) <= 0 or Decimal(count) != int(Decimal(count)):
+        return None
+    n, first = int(Decimal(count)), date.fromisoformat(start)
+    if kind in ("DAYS", "WEEKS"):
+        end = first + timedelta(days=n * (7 if kind == "WEEKS" else 1))
+    else:
+        months = n * (12 if kind == "YEARS" else 1) + first.month - 1
+        year, month = first.year + months // 12, months % 12 + 1
+        end = first.replace(year=year, month=month, day=min(first.day, monthrange(year, month)[1]))
+    return (end - timedelta(days=1)).isoformat()
+
+
+def _probation_end(contracts: list[Mapping[str, Any]]) -> str | None:
+    """The end of the trial period of the latest contract of the current run that has one (H2
+    ``trialPeriodQuantity``/``trialPeriodType``, H1's current contract ``trialPeriod{quantity,
+    trialPeriodType}``)."""
+    run_start = employment_start(contracts)
+    for contract in reversed(contracts):
+        start = contract_period(contract)[0]
+        if not start or not run_start or start < run_start:
+            continue
+        trial = contract.get("trialPeriod") if isinstance(contract.get("trialPeriod"), Mapping) else {}
+        quantity = contract.get("trialPeriodQuantity", trial.get("quantity"))
+        unit = contract.get("trialPeriodType") or trial.get("trialPeriodType")
+        if quantity not in (None, "", 0) and unit:
+            return _add_period(start, quantity, unit)
+    return None
+
+
+def _bank_accounts(raw: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    """``accountNumber`` (an IBAN in Sesame's examples; else a plain account number) and ``bic``."""
+    number, bic = clean_str(raw.get("accountNumber")), clean_str(raw.get("bic"))
+    if not number and not bic:
+        return None
+    compact = (number or "").replace(" ", "").upper()
+    iban = compact if len(compact) >= 15 and compact[:2].isalpha() and compact[2:4].isdigit() else None
+    return [
+        {
+            "iban": iban,
+            "account_number": None if iban else number,
+            "sort_code": None,
+            "bic": bic,
+            "bank_name": None,
+            "account_holder": None,
+        }
+    ]
+
+
 def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     rid = str(raw["id"])
     departments = _by_age(_links(ctx, "department"), "department.id")
     offices = _by_age(_links(ctx, "office"), "office.id")
     managers = _links(ctx, "manager")
     status, status_raw = TABLES["employment_status"].pair(raw.get("status"))
-    employment = _employment(ordered(ctx.record.get("contracts") or []))
+    contracts = ordered(ctx.record.get("contracts") or [])
+    employment = _employment(contracts)
     start = employment.get("start_date")
     if status == "ACTIVE" and start and start > today().isoformat():
         status = "PENDING"  # Sesame lists a future starter as active; its contract has not begun
@@ -143,6 +199,7 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "group_ids": ctx.refs("department", [d.get("department.id") for d in departments]),
         "manager_id": ctx.ref("employee", _manager(managers)),
         "work_location_id": ctx.ref("location", offices[0].get("office.id")) if offices else None,
+        "legal_entity_id": ctx.ref("legal_entity", (raw.get("company") or {}).get("id")),
         "employment_status": status,
         "employment_status_raw": status_raw,
         "gender": gender,
@@ -153,11 +210,20 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "nationality_raw": nationality,
         "date_of_birth": parse_date(raw.get("dateOfBirth")),
         **employment,
+        "probation_end_date": _probation_end(contracts),
+        "ssn": clean_str(raw.get("ssn")) or _contract_ssn(contracts),
+        "national_id": clean_str(raw.get("nid")),
+        "bank_accounts": _bank_accounts(raw),
         "avatar_url": clean_str(raw.get("imageProfileURL")),
         "home_address": address if any(address.values()) else None,
         "custom_fields": custom or None,
         **_timestamps(raw),
     }
+
+
+def _contract_ssn(contracts: list[Mapping[str, Any]]) -> str | None:
+    """The social security number of the latest contract that carries one (``socialSecurityNumber``)."""
+    return next((n for c in reversed(contracts) if (n := clean_str(c.get("socialSecurityNumber")))), None)
 
 
 def _manager(links: list[dict[str, Any]]) -> str | None:
@@ -304,6 +370,50 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
     }
 
 
+def time_off_balance(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    """An employee's vacation calendar of a year (``/schedule/v1/vacation-calendars``): ``maxDaysOff``
+    is the entitlement, the days it grants (``daysOff``) are used, counted as `time_off_request` counts
+    them (a day shorter than the contract's working day is its share), so ``used`` is the approved
+    vacation of the year; ``balance`` = entitlement - used."""
+    year = raw.get("year")
+    kind = raw.get("vacationConfiguration") or {}
+    days = [d for d in raw.get("daysOff") or [] if isinstance(d, Mapping) and d.get("date")]
+    used = _days(days, ctx.record.get("day_seconds") or {})
+    entitlement = parse_decimal(raw.get("maxDaysOff"))
+    valid_year = isinstance(year, int) and not isinstance(year, bool) and 1900 < year < 3000
+    return {
+        "remote_id": str(raw["id"]),
+        "employee_id": ctx.ref("employee", (raw.get("employee") or {}).get("id")),
+        "type_id": ctx.ref("time_off_type", kind.get("id")),
+        "entitlement": entitlement,
+        "used": parse_decimal(used),
+        "balance": parse_decimal(Decimal(entitlement) - used) if entitlement is not None else None,
+        "unit": "DAYS",
+        "period_start": f"{year}-01-01" if valid_year else None,
+        "period_end": f"{year}-12-31" if valid_year else None,
+        **_timestamps(raw),
+        **_deletion(raw),
+    }
+
+
+def holiday(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    """A day off of a public-holiday calendar (`holidays.HolidayDays` gives the calendar and its
+    employees as context). Sesame assigns calendars to employees, not offices, and names no country."""
+    calendar = ctx.record.get("calendar") or {}
+    return {
+        "remote_id": str(raw["id"]),
+        "name": clean_str(raw.get("name")),
+        "date": parse_date(raw.get("date")),
+        "day_part": None,
+        "calendar_id": clean_str(calendar.get("id")),
+        "calendar_name": clean_str(calendar.get("name")),
+        "country": None,
+        "location_ids": [],
+        "employee_ids": ctx.refs("employee", ctx.record.get("employee_ids") or []),
+        "custom_fields": {"default_calendar": calendar["default"]} if isinstance(calendar.get("default"), bool) else None,
+    }
+
+
 def _given_back(days: list[Mapping[str, Any]], calendar: Mapping[str, Any]) -> bool:
     """Whether none of an accepted request's days is granted in its calendar (when the calendar lists them)."""
     granted = calendar.get("daysOff")
@@ -330,6 +440,24 @@ def _clock(day: Any, clock: Any) -> str | None:
 
 
 # -- pay and contracts ----------------------------------------------------------------------------
+#: Salary fields with no unified slot, kept in ``custom_fields`` under Sesame's names (H2; meaning of
+#: ``remuneration`` and ``prorated`` [U]: the docs give no description).
+SALARY_EXTRAS = ("monthlyGrossSalary", "contributionGroup", "remuneration", "prorated")
+
+
+def _salary_annualized(raw: Mapping[str, Any], period: str | None, amount: str | None) -> str | None:
+    """A salary's yearly amount, for every pay period: a monthly salary times its ``payments`` (14 with
+    Spain's two extra pays), a weekly, fortnightly or yearly one times the periods of a year; a daily
+    one (or an unknown period) is Sesame's own ``monthlyGrossSalary`` times ``payments``."""
+    payments = raw.get("payments")
+    payments = payments if isinstance(payments, int) and not isinstance(payments, bool) and payments > 0 else None
+    if period == "MONTH" and payments:
+        return annualized_amount(amount, payments)
+    if per_year := PAYMENTS_PER_PERIOD.get(period or ""):
+        return annualized_amount(amount, per_year)
+    return annualized_amount(parse_money(raw.get("monthlyGrossSalary")), payments)
+
+
 def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     """A salary (``/contract/v1/salaries``) or a compensation assigned to the employee."""
     if "compensation" in raw:
@@ -339,10 +467,7 @@ def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     frequency, frequency_raw = TABLES["payments_frequency"].pair(payments)
     amount = parse_money(raw.get("grossSalary"))
     start, end = parse_date(raw.get("startDate")), parse_date(raw.get("endDate"))
-    if period == "MONTH" and isinstance(payments, int) and payments > 0:
-        per_year: int | None = payments  # 14 monthly payments make 14 x the monthly amount a year
-    else:
-        per_year = PAYMENTS_PER_PERIOD.get(period or "")
+    extras = {k: raw[k] for k in SALARY_EXTRAS if raw.get(k) not in (None, "")}
     return {
         "remote_id": str(raw["id"]),
         "employee_id": ctx.ref("employee", ctx.stream_slice.get("employee_id")),
@@ -359,8 +484,9 @@ def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "effective_date": start,
         "end_date": end,
         "is_current": is_current(start, end),
-        "annualized_amount": annualized_amount(amount, per_year),
+        "annualized_amount": _salary_annualized(raw, period, amount),
         "note": clean_str(raw.get("comments")),
+        "custom_fields": extras or None,
         **_timestamps(raw),
     }
 

@@ -13,6 +13,8 @@ Served at the root (a connector's base URL is ``http://127.0.0.1:PORT``), module
   and ``limit``: defaults and maxima per endpoint in `LIMITS` (documented ones [V]; elsewhere the
   `default_limit` 20 and `max_limit` 500 options [I]); a larger ``limit`` is clamped
   (``over_max_limit="reject"``: 422 [U]); a page past the end is empty with its ``meta``;
+- ``meta="partial"`` sends list pages with ``meta: {total, perPage}`` only, ``meta="missing"`` without
+  ``meta`` (the reference: a list may come without it, trimmed bodies or proxies; the partial shape [I]);
 - array filters accept ``x=a,b``, ``x=a&x=b``, ``x[]=a`` and ``x[in]=a,b`` [I];
 - ``/schedule/v1/work-entries``: ``updatedAt[gte]``/``updatedAt[lte]`` (``Y-m-dTH:i:sP``; a space for
   the ``T`` and naive values in Europe/Madrid are accepted; unparseable -> 422), ``from``/``to`` (local
@@ -21,12 +23,19 @@ Served at the root (a connector's base URL is ``http://127.0.0.1:PORT``), module
   ``employeeId``; soft-deleted requests are listed with ``deletedAt`` (``deleted_requests="hidden"``
   leaves them out) [U];
 - ``GET /contract/v1/salaries`` without ``employeeId`` -> 422 [I]; unknown ids in paths -> 404;
+- ``/schedule/v1/vacation-calendars`` (``employeeId``, ``year[in]``): each employee's yearly vacation
+  calendar, ``maxDaysOff`` the company's entitlement, ``daysOff`` the days granted; public holidays:
+  ``/schedule/v1/holiday-calendar`` (one calendar per country of the company's offices, named after
+  it: Sesame's calendar has no country field), ``/schedule/v1/holidays/{id}/employees`` (who follows
+  it: the employees of that country's offices) and ``/schedule/v1/holidays?employeeId&year`` (both
+  required, else 422 [I]); breaks are ``workEntryType: pause`` entries inside their work entry [U];
 - error bodies ``{"error": {"code": N, "message": "..."}}`` [I]: the vendor does not document them,
   so a connector must decide on the status code alone.
 
 Options (strings from the CLI are accepted): ``token``, ``rate_limit``, ``rate_window``, ``api_addon``,
 ``default_limit``, ``max_limit``, ``over_max_limit`` (clamp|reject), ``deleted_requests``
-(listed|hidden), ``soft_deleted_requests`` (how many requests start soft-deleted, default 1).
+(listed|hidden), ``soft_deleted_requests`` (how many requests start soft-deleted, default 1), ``meta``
+(full|partial|missing).
 """
 
 from __future__ import annotations
@@ -50,6 +59,8 @@ NO_CONTRACT_TOKEN = "sesame-sandbox-token-no-contract-9f8e7d6c"
 LIMITS: dict[str, tuple[int | None, int | None]] = {
     "/schedule/v1/work-entries": (20, None),  # default 20 [V]; maximum [U]
     "/contract/v1/compensations": (50, 500),  # [V] current docs
+    "/schedule/v1/vacation-calendars": (20, None),  # default 20 [V]
+    "/schedule/v1/holiday-calendar": (20, None),  # default 20 [V]
 }
 
 
@@ -91,6 +102,7 @@ class SesameHRApp(ProviderApp):
         over_max_limit: str = "clamp",
         deleted_requests: str = "listed",
         soft_deleted_requests: int | str = 1,
+        meta: str = "full",
     ) -> None:
         super().__init__(company)
         self.token = token
@@ -103,6 +115,9 @@ class SesameHRApp(ProviderApp):
         if over_max_limit not in ("clamp", "reject"):
             raise ValueError("over_max_limit must be 'clamp' or 'reject'")
         self.over_max_limit = over_max_limit
+        if meta not in ("full", "partial", "missing"):
+            raise ValueError("meta must be 'full', 'partial' or 'missing'")
+        self.meta = meta
         if deleted_requests not in ("listed", "hidden"):
             raise ValueError("deleted_requests must be 'listed' or 'hidden'")
         self.view = SesameView(company, deleted_requests_listed=deleted_requests == "listed")
@@ -125,6 +140,10 @@ class SesameHRApp(ProviderApp):
             "/schedule/v1/vacation-day-off-requests": self.requests("vacation_requests"),
             "/schedule/v1/absence-day-off-requests": self.requests("absence_requests"),
             "/schedule/v1/work-entries": self.work_entries,
+            "/schedule/v1/vacation-calendars": self.vacation_calendars,
+            "/schedule/v1/holiday-calendar": self.holiday_calendars,
+            "/schedule/v1/holidays/{holidayCalendarId}/employees": self.holiday_calendar_employees,
+            "/schedule/v1/holidays": self.holidays,
             "/contract/v1/contracts/{employeeId}": self.per_employee("contracts"),
             "/contract/v1/salaries": self.salaries,
             "/contract/v1/compensations": self.compensations,
@@ -209,13 +228,10 @@ class SesameHRApp(ProviderApp):
         last = max(1, math.ceil(total / limit))
         window = chosen[(page - 1) * limit : page * limit]
         meta = {"currentPage": page, "lastPage": last, "total": total, "perPage": limit}
-        body = (
-            b'{"data":['
-            + b",".join(listing.encoded(i) for i in window)
-            + b'],"meta":'
-            + json.dumps(meta).encode()
-            + b"}"
-        )
+        if self.meta == "partial":
+            meta = {"total": total, "perPage": limit}
+        tail = b"}" if self.meta == "missing" else b',"meta":' + json.dumps(meta).encode() + b"}"
+        body = b'{"data":[' + b",".join(listing.encoded(i) for i in window) + b"]" + tail
         return Response(200, body, {"Content-Type": "application/json"})
 
     @staticmethod
@@ -388,6 +404,46 @@ class SesameHRApp(ProviderApp):
 
         indices = [i for i, row in enumerate(listing.items) if keep(row)]
         return self._page(request, request.path, listing, indices)
+
+    def vacation_calendars(self, request: Request) -> Response:
+        """Every employee's vacation calendar (allowance ``maxDaysOff``, granted ``daysOff``) per year;
+        ``employeeId`` and ``year[in]`` filter."""
+        listing = self._snapshot().vacation_calendars
+        employees = set(many(request, "employeeId"))
+        years = set(many(request, "year"))
+        if any(not y.isdigit() for y in years):
+            return error(422, "The year must be a year (YYYY).")
+        indices = [
+            i
+            for i, row in enumerate(listing.items)
+            if (not employees or row["employee"]["id"] in employees) and (not years or str(row["year"]) in years)
+        ]
+        return self._page(request, request.path, listing, indices)
+
+    def holiday_calendars(self, request: Request) -> Response:
+        listing = self._snapshot().holiday_calendars
+        wanted = (request.arg("name[contains]") or "").lower()
+        indices = [i for i, row in enumerate(listing.items) if wanted in row["name"].lower()]
+        return self._page(request, request.path, listing, indices)
+
+    def holiday_calendar_employees(self, request: Request) -> Response:
+        listing = self._snapshot().holiday_employees.get(request.params["holidayCalendarId"])
+        if listing is None:
+            return error(404, "Holiday calendar not found.")
+        return self._page(request, "/schedule/v1/holidays/{holidayCalendarId}/employees", listing)
+
+    def holidays(self, request: Request) -> Response:
+        """One employee's public holidays of a year, ``{employee, dayOff{name, date}}`` (both required)."""
+        employee, year = request.arg("employeeId"), request.arg("year")
+        if not employee or not year or not year.isdigit():
+            return error(422, "The employee id and year fields are required.")
+        snap = self._snapshot()
+        if employee not in snap.holiday_calendar_of:
+            return error(404, "Employee not found.")
+        index, person = snap.holiday_calendar_of[employee]
+        days = [d for d in snap.holiday_calendars.items[index]["dayOff"] if d["date"][:4] == year]
+        listing = Listing([{"employee": person, "dayOff": {"name": d["name"], "date": d["date"]}} for d in days])
+        return self._page(request, request.path, listing)
 
     def per_employee(self, name: str) -> Callable[[Request], Response]:
         route = {"contracts": "/contract/v1/contracts/{employeeId}"}.get(name, "")

@@ -41,7 +41,14 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hris_sandbox.company import Company, Compensation, Employee, TimeOffRequest, TimeOffType
+from hris_sandbox.company import (
+    Company,
+    Compensation,
+    Employee,
+    HolidayCalendar,
+    TimeOffRequest,
+    TimeOffType,
+)
 
 MADRID = ZoneInfo("Europe/Madrid")
 GENDERS = {"male": "male", "female": "female"}  # non_binary, not_specified -> no_response
@@ -54,8 +61,7 @@ REQUEST_STATUS = {
     "cancelled": "accepted",
 }
 PAY_PERIODS = {"year": "yearly", "month": "monthly"}
-DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
-VACATION_DAYS = 23  # maxDaysOff of the default vacation configuration [I]
+VACATION_DAYS = 25  # maxDaysOff of the default vacation configuration: a full-time year [I]
 #: Contract vocabulary: tenant-defined names [U]; H2's example shows "Indefinido" and "Completa".
 CONTRACT_TYPES = {"employee": "Indefinido", "intern": "Prácticas", "contractor": "Autónomo"}
 WORKDAY_TYPES = {"full_time": "Completa", "part_time": "Parcial"}
@@ -129,12 +135,17 @@ class Snapshot:
     vacation_configurations: Listing
     vacation_requests: Listing
     absence_requests: Listing
+    vacation_calendars: Listing
+    holiday_calendars: Listing
     work_entries: Listing
     compensations: Listing
     contracts: dict[str, Listing] = field(default_factory=dict)  # employee uid -> contracts
     salaries: dict[str, Listing] = field(default_factory=dict)
     employee_compensations: dict[str, Listing] = field(default_factory=dict)
     compensation_employees: dict[str, Listing] = field(default_factory=dict)  # catalogue id -> rows
+    holiday_employees: dict[str, Listing] = field(default_factory=dict)  # holiday calendar id -> employees
+    #: employee uid -> (holiday calendar index in `holiday_calendars`, the employee object)
+    holiday_calendar_of: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
 
 
 class SesameView:
@@ -180,7 +191,9 @@ class SesameView:
         absence_types = [t for t in c.time_off_types if t.category != "VACATION"]
         configurations = {t.key: self._vacation_configuration(t, company) for t in vacation_types}
         absences = {t.key: self._absence_type(t, company) for t in absence_types}
-        vacation_requests, absence_requests = self._requests(staff, obj, configurations, absences)
+        vacation_requests, absence_requests, vacation_calendars = self._requests(
+            staff, obj, configurations, absences
+        )
         catalogue, assignments = self._compensation_catalogue(staff, company)
         compensation_employees: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for rows in assignments.values():
@@ -200,6 +213,8 @@ class SesameView:
             absence_types=Listing(list(absences.values())),
             vacation_configurations=Listing(list(configurations.values())),
             vacation_requests=Listing(vacation_requests),
+            vacation_calendars=Listing(vacation_calendars),
+            holiday_calendars=Listing([self._holiday_calendar(h) for h in c.holiday_calendars]),
             absence_requests=Listing(absence_requests),
             work_entries=Listing(self._work_entries(staff, obj)),
             compensations=Listing(catalogue),
@@ -207,12 +222,44 @@ class SesameView:
             salaries={e.uid: Listing(self._salaries(e)) for e in staff},
             employee_compensations={e.uid: Listing(assignments.get(e.uid, [])) for e in staff},
             compensation_employees={k: Listing(v) for k, v in compensation_employees.items()},
+            holiday_employees={
+                h.uid: Listing([self._calendar_member(e) for e in staff if c.calendar_of(e).uid == h.uid])
+                for h in c.holiday_calendars
+            },
+            holiday_calendar_of={
+                e.uid: (c.holiday_calendars.index(c.calendar_of(e)), obj[e.key]) for e in staff
+            },
         )
+
+    def _holiday_calendar(self, h: HolidayCalendar) -> dict[str, Any]:
+        """A public-holiday calendar (H1 ``HolidayCalendar``): Sesame's calendars carry no country, so
+        the country is in the name only; ``typeId`` [U] is the calendar type's id."""
+        return {
+            "id": h.uid,
+            "name": h.name,
+            "companyId": self.company.uid,
+            "dayOff": [
+                {"id": self._uid("holiday", h.uid, day.isoformat()), "name": name, "date": day.isoformat()}
+                for day, name in h.days
+            ],
+            "typeId": self._uid("holiday-calendar-type", "public"),
+            "default": h.key == 1,
+        }
+
+    @staticmethod
+    def _calendar_member(e: Employee) -> dict[str, Any]:
+        """An employee as ``GET /schedule/v1/holidays/{id}/employees`` lists them (H1: a short object)."""
+        return {
+            "id": e.uid,
+            "firstName": e.first_name,
+            "lastName": e.last_name,
+            "email": e.email,
+            "countHolidayTemplates": 1,
+        }
 
     def _employee(self, e: Employee, company: dict[str, Any]) -> dict[str, Any]:
         as_of = self.company.as_of
         spanish = e.nationality == "ES" or e.country == "ES"
-        digits = 10_000_000 + (e.key * 7_919_113) % 89_999_999
         hourly = [x for x in e.compensations if x.kind == "hourly"]
         return {
             "id": e.uid,
@@ -234,12 +281,13 @@ class SesameView:
             "company": company,
             "gender": GENDERS.get(e.gender, "no_response"),
             "contractId": f"{self.company.subdomain.upper()}-{e.key}",
-            "nid": f"{digits}{DNI_LETTERS[digits % 23]}" if spanish else f"X{digits % 10_000_000:07d}L",
-            "identityNumberType": "dni" if spanish else "nie",
-            "ssn": f"28{digits:08d}{e.key % 100:02d}",
+            # the company's test identifiers; Sesame has no tax number, bank name nor home phone field
+            "nid": e.national_id,
+            "identityNumberType": ("dni" if spanish else "nie") if e.national_id else None,
+            "ssn": e.national_insurance,
             "pricePerHour": float(hourly[-1].amount) if hourly else None,
-            "accountNumber": f"ES76{digits:08d}{e.key:012d}",
-            "bic": "CAHMESMMXXX",
+            "accountNumber": e.iban,
+            "bic": e.bic,
             "dateOfBirth": iso(e.date_of_birth),
             "customFields": [self._custom_field(name, value) for name, value in e.custom_fields.items()],
             "createdAt": ts(e.created_at),
@@ -425,9 +473,13 @@ class SesameView:
         obj: dict[int, dict[str, Any]],
         configurations: dict[int, dict[str, Any]],
         absences: dict[int, dict[str, Any]],
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        """Vacation and absence requests, and every employee's vacation calendar of each year they were
+        employed in (or asked for days in)."""
         vacation: list[dict[str, Any]] = []
         absence: list[dict[str, Any]] = []
+        calendars: list[dict[str, Any]] = []
+        first_year = self.company.as_of.year - self.company.years
         for e in staff:
             # Calendars: one per employee, year and type, listing the days granted (net of cancellations).
             granted: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
@@ -444,7 +496,16 @@ class SesameView:
                 calendar = self._calendar(e, obj, t, r.start.year, granted, configurations, absences)
                 target = vacation if t.key in configurations else absence
                 target.extend(self._request_rows(r, t, days, calendar, obj[e.key]))
-        return vacation, absence
+            last = e.termination_date.year if e.termination_date else self.company.as_of.year
+            employed = range(max(first_year, e.start_date.year), min(last, self.company.as_of.year) + 1)
+            for t in self.company.time_off_types:
+                if t.key not in configurations:
+                    continue
+                years = sorted(set(employed) | {r.start.year for r in e.requests if r.type_key == t.key})
+                calendars.extend(
+                    self._calendar(e, obj, t, year, granted, configurations, absences) for year in years
+                )
+        return vacation, absence, calendars
 
     def _calendar(
         self,
@@ -462,7 +523,9 @@ class SesameView:
             "id": self._uid("calendar", e.uid, t.uid, year),
             "employee": obj[e.key],
             "daysOff": days,
-            "maxDaysOff": VACATION_DAYS if t.key in configurations else 0,
+            # the allowance of the year (company facts; H1 types it as an integer, a part-timer's pro
+            # rata share keeps its decimals here [I]); absence calendars have none
+            "maxDaysOff": number(self.company.entitlement(e, t, year) or 0) if t.key in configurations else 0,
             "year": year,
         }
         if t.key in configurations:
@@ -535,20 +598,32 @@ class SesameView:
                     }
 
                 worked = (w.clock_out - w.clock_in).total_seconds() if w.clock_out else None
-                rows.append(
-                    {
-                        "id": w.uid,
-                        "workCheckTypeId": None,
-                        "employee": obj[e.key],
-                        "workEntryType": w.kind,
-                        "workEntryIn": point(w.clock_in),
-                        "workEntryOut": point(w.clock_out),
-                        "workedSeconds": worked,
-                        "createdAt": ts(w.created_at),
-                        "updatedAt": ts(w.updated_at),
-                        "deletedAt": ts(w.deleted_at),
-                    }
-                )
+                row = {
+                    "id": w.uid,
+                    "workCheckTypeId": None,
+                    "employee": obj[e.key],
+                    "workEntryType": w.kind,
+                    "workEntryIn": point(w.clock_in),
+                    "workEntryOut": point(w.clock_out),
+                    "workedSeconds": worked,
+                    "createdAt": ts(w.created_at),
+                    "updatedAt": ts(w.updated_at),
+                    "deletedAt": ts(w.deleted_at),
+                }
+                rows.append(row)
+                # A break is a `pause` entry of its own inside the work entry, which keeps its clock-in
+                # and clock-out (whether Sesame splits the work entry instead is [U]); it goes with it.
+                for start, end in w.breaks:
+                    rows.append(
+                        {
+                            **row,
+                            "id": self._uid("pause", w.uid, start.isoformat()),
+                            "workEntryType": "pause",
+                            "workEntryIn": point(start),
+                            "workEntryOut": point(end),
+                            "workedSeconds": (end - start).total_seconds(),
+                        }
+                    )
         return rows
 
     def _contracts(self, e: Employee) -> list[dict[str, Any]]:
@@ -557,6 +632,7 @@ class SesameView:
         kind = CONTRACT_TYPES[e.worker_type]
         fte = (e.weekly_hours / FULL_TIME_HOURS).quantize(Decimal("0.0001"))
         day_hours = number(e.weekly_hours / len(WORK_DAYS))
+        trial = (e.probation_end - e.history[0].start).days if e.probation_end and e.history else None
         return [
             {
                 "id": self._uid("contract", e.uid, index),
@@ -577,8 +653,9 @@ class SesameView:
                 "workDayTypeId": self._uid("workday-type", period.time_type),
                 "workDayTypeName": WORKDAY_TYPES[period.time_type],
                 "socialSecurityNumber": None,
-                "trialPeriodType": "months" if index == 1 else None,
-                "trialPeriodQuantity": 6 if index == 1 else None,
+                # the first contract's trial ends on the company's probation end (days from the start) [I]
+                "trialPeriodType": "days" if index == 1 and trial else None,
+                "trialPeriodQuantity": trial if index == 1 and trial else None,
                 "seniorityDate": iso(e.start_date),
                 "percentageWorkDay": number(fte * 100),
                 "weeklyHours": number(e.weekly_hours),
@@ -617,6 +694,10 @@ class SesameView:
                     "endDate": iso(c.end),
                     "comments": c.note or None,
                     "monthlyGrossSalary": int(monthly.to_integral_value()),
+                    # H2 adds these without a description [U]: the yearly gross, and whether the extra
+                    # pays are spread over twelve payments (a 12-payment salary here)
+                    "remuneration": number(gross * (c.payments_per_year if period == "monthly" else 1)),
+                    "prorated": c.payments_per_year == 12,
                     "createdAt": ts(c.created_at),
                     "updatedAt": ts(c.created_at),
                 }
