@@ -515,3 +515,87 @@ def test_the_job_history_comes_from_each_employees_detail(peoplehr: FakePeopleHR
     assert peoplehr.bodies("GetEmployeeDetailById") == [
         {"APIKey": KEY, "Action": "GetEmployeeDetailById", "EmployeeId": "180"}
     ]  # the early leaver has no call
+
+
+# -- booking ids, absence facts and salary items (issue 16) ---------------------------------------------
+def test_bookings_use_their_own_ids_and_fall_back_to_the_vendor_key_without_one(peoplehr: FakePeopleHR) -> None:
+    same_dates = {"StartDate": "2025-08-18", "EndDate": "2025-08-19", "DurationType": 1, "DurationInDays": 2}
+    peoplehr.answers["GetHolidayDetail"] = [
+        envelope(
+            [
+                leave(AnnualLeaveTxnId=184420917, **same_dates, Status="Declined"),
+                leave(AnnualLeaveTxnId=184420990, **same_dates),  # the approved rebooking
+                leave(StartDate="2025-09-01", EndDate="2025-09-01", DurationType=1, DurationInDays=1),
+            ]
+        )
+    ]
+    peoplehr.answers["GetAbsenceDetail"] = [
+        envelope([{"AbsenceLeaveTxnId": 77, "StartDate": "2025-03-11", "EndDate": "2025-03-11", "DurationDays": "1.00"}])
+    ]
+    out = sync(CONFIG, "time_off_requests")
+    assert not out.errors, out.errors
+    got = {(r.record.data["remote_id"], r.record.data["remote_id_is_synthetic"], r.record.data["status"])
+           for r in out.records}  # fmt: skip
+    key = "3f9c1b2e-7d44-4c1a-9a52-5b0e8e6f2c11"
+    assert got == {
+        ("holiday:184420917", False, "DECLINED"),
+        ("holiday:184420990", False, "APPROVED"),
+        (f"holiday:{key}:2025-09-01:2025-09-01", True, "APPROVED"),  # no AnnualLeaveTxnId: the old key
+        ("absence:77", False, "APPROVED"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("code", "setting", "paid"),
+    [(1, None, True), (2, None, False), ("1", None, True), (2, 2, True), (1, 2, False), (None, None, None)],
+)
+def test_absence_paid_status_gives_is_paid_and_its_flags_go_to_custom_fields(
+    peoplehr: FakePeopleHR, code: Any, setting: int | None, paid: bool | None
+) -> None:
+    absence = {
+        "AbsenceLeaveTxnId": 5, "StartDate": "2025-03-03", "EndDate": "2025-03-07", "DurationDays": "5.00",
+        "AbsencePaidStatus": code, "BackToWorkInterviewRequried": True, "BackToWorkInterviewDate": "2025-03-10",
+        "MedicalCertificateType": 1, "MedicalCertificateReceivedDate": "2025-03-07", "EmergencyLeave": False,
+        "Comments": [{"Comments": "Called in at 08:00", "PostedBy": "Nadia Okafor"}],
+    }  # fmt: skip
+    peoplehr.answers["GetAbsenceDetail"] = [envelope([absence])]
+    config = CONFIG if setting is None else CONFIG | {"paid_absence_status": setting}
+    out = sync(config, "time_off_requests")
+    assert not out.errors, out.errors
+    [sick] = [r.record.data for r in out.records if r.record.data["category"] == "SICK"]
+    assert sick.get("is_paid") is paid
+    assert sick["custom_fields"] == {
+        **({"paid_status_raw": str(code)} if code is not None else {}),
+        "back_to_work_interview_required": True,
+        "back_to_work_interview_date": "2025-03-10",
+        "medical_certificate_type": "1",
+        "medical_certificate_received_date": "2025-03-07",
+        "emergency_leave": False,
+        "comments": [{"comment": "Called in at 08:00", "posted_by": "Nadia Okafor"}],
+    }
+
+
+def test_deductions_totals_and_percentages_of_a_salary(peoplehr: FakePeopleHR) -> None:
+    peoplehr.answers["GetSalaryDetail"] = [
+        envelope(
+            [{"EffectiveFrom": "2024-04-01", "SalaryType": "Annual", "PaymentFrequency": "Monthly",
+              "SalaryAmount": "30000.0000", "TotalSalaryAmount": "31500.0000", "Currency": "£",
+              "Entitlements": [{"Entitlement": "London weighting", "Amount": "0.00", "Percentage": "5.00",
+                                "IncludeInTotalSalary": True, "DisplayAsAmountOrPercentage": False}],
+              "Deductions": [{"Deduction": "Social Club", "Amount": "120.00", "Percentage": "0.00",
+                              "Comments": "Monthly 10", "IncludeInTotalSalary": False,
+                              "DisplayAsAmountOrPercentage": True}]}]
+        )
+    ]  # fmt: skip
+    out = sync(CONFIG, "compensations")
+    assert not out.errors, out.errors
+    rows = {r.record.data["name"]: r.record.data for r in out.records}
+    assert rows["Salary"]["custom_fields"] == {"total_salary_amount": "31500.00"}
+    weighting = rows["London weighting"]
+    assert (weighting["type"], weighting["amount"], weighting["annualized_amount"]) == ("ALLOWANCE", "1500.00", "1500.00")
+    assert weighting["custom_fields"] == {
+        "percentage": "5", "include_in_total_salary": True, "display_as_amount_or_percentage": False
+    }
+    club = rows["Social Club"]
+    assert (club["type"], club["type_raw"], club["amount"], club["note"]) == ("OTHER", "Deduction", "-120.00", "Monthly 10")
+    assert club["remote_id"] == "3f9c1b2e-7d44-4c1a-9a52-5b0e8e6f2c11:2024-04-01:deduction:Social Club"

@@ -57,6 +57,8 @@ def validate(config: Mapping[str, Any]) -> None:
     hours = config.get("hours_per_day", 7.5)
     if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 24:
         raise config_error("hours_per_day", f"{hours!r} is not a number of hours above 0 and up to 24.")
+    if config.get("paid_absence_status", 1) not in (1, 2) or isinstance(config.get("paid_absence_status"), bool):
+        raise config_error("paid_absence_status", "give 1 or 2: the AbsencePaidStatus code of a paid absence.")
     symbols = config.get("currency_symbols") or {}
     if not isinstance(symbols, Mapping) or not all(
         isinstance(v, str) and re.fullmatch(r"[A-Z]{3}", v) for v in symbols.values()

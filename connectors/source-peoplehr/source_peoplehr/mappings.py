@@ -185,8 +185,9 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
     """A holiday (``GetHolidayDetail``), a sickness absence (``GetAbsenceDetail``), an other event
     (``getothereventdetail``) or a maternity/paternity leave (``GetMaternityPaternityByEmployeeId``).
 
-    The id is the vendor's key of a leave record, employee + start + end (with the stable employee
-    key and the kind of record), the same through the per-employee calls and saved queries. An other
+    The id is the booking's own id (`BOOKING_IDS`) with the kind of record, the same through the
+    per-employee calls and saved queries that have the id column; without it, the vendor's key of a
+    leave record, employee + start + end (with the stable employee key). An other
     event's category comes from its ``Reason`` (`other_event_category` in ``mappings.yaml``)."""
     c = ctx.record
     row = c.get("shaped") or raw
@@ -226,12 +227,15 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
             "status_raw": None,
             **_in_days(row.get("DurationDays"), c.get("hours_per_day")),
             "employee_note": clean_str(row.get("Reason")),
+            "is_paid": _absence_paid(row.get("AbsencePaidStatus"), ctx.config),
+            "custom_fields": _absence_facts(row),
         }
     single_day = start is not None and start == end
     timed = bool(fields.get("start_time") or fields.get("end_time"))
+    booking = clean_str(row.get(BOOKING_IDS[area]))
     return {
-        "remote_id": f"{area}:{c['employee']}:{start}:{end}",
-        "remote_id_is_synthetic": True,
+        "remote_id": f"{area}:{booking}" if booking else f"{area}:{c['employee']}:{start}:{end}",
+        "remote_id_is_synthetic": booking is None,
         "employee_id": ctx.ref("employee", c["employee"]),
         "type_id": ctx.ref("time_off_type", typ["id"]),
         "type_name": type_name,
@@ -250,6 +254,44 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
         "is_paid": False if category == "UNPAID" else typ["paid"],
         **fields,
     }
+
+
+#: The booking's own id per kind of leave record (real traffic; the spec documents none for holidays
+#: and absences). Without it the id falls back to the vendor's key, employee + start + end.
+BOOKING_IDS: Mapping[str, str] = {
+    "holiday": "AnnualLeaveTxnId",
+    "absence": "AbsenceLeaveTxnId",
+    "other_event": "OtherLeaveTxnId",
+    "maternity": "MaternityPaternityTxnId",
+}
+
+
+def _absence_paid(code: Any, config: Mapping[str, Any]) -> bool | None:
+    """``AbsencePaidStatus`` 1 or 2 (an int, or ``"1"`` in the spec): the config's
+    ``paid_absence_status`` (default 1) is paid, the other code unpaid; anything else unknown."""
+    text = clean_str(code)
+    if text not in ("1", "2"):
+        return None
+    return text == str(config.get("paid_absence_status", 1))
+
+
+def _absence_facts(row: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What a sickness absence records beyond the leave itself (no unified field holds it)."""
+    comments = [
+        {"comment": clean_str(x.get("Comments")), "posted_by": clean_str(x.get("PostedBy"))}
+        for x in row.get("Comments") or []
+        if isinstance(x, Mapping) and clean_str(x.get("Comments"))
+    ]
+    facts = {
+        "paid_status_raw": clean_str(row.get("AbsencePaidStatus")),
+        "back_to_work_interview_required": parse_bool(row.get("BackToWorkInterviewRequried")),
+        "back_to_work_interview_date": parse_date(row.get("BackToWorkInterviewDate")),
+        "medical_certificate_type": clean_str(row.get("MedicalCertificateType")),
+        "medical_certificate_received_date": parse_date(row.get("MedicalCertificateReceivedDate")),
+        "emergency_leave": parse_bool(row.get("EmergencyLeave")),
+        "comments": comments or None,
+    }
+    return {k: v for k, v in facts.items() if v is not None} or None
 
 
 def _clock(day: str | None, clock: Any) -> str | None:
@@ -285,7 +327,9 @@ def employment(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
 
 
 def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
-    """A salary row (``GetSalaryDetail`` with history) or one of its entitlements (allowances)."""
+    """A salary row (``GetSalaryDetail`` with history) or one of its entitlements (allowances,
+    ``ALLOWANCE``) or deductions (``OTHER``, negative amounts); ``TotalSalaryAmount`` and the items'
+    percentages go to ``custom_fields``."""
     c = ctx.record
     salary = c["salary"]
     row = c.get("shaped") or raw
@@ -295,17 +339,21 @@ def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     frequency, frequency_raw = T["pay_frequency"].pair(salary.get("PaymentFrequency"))
     symbols = {**DEFAULT_CURRENCY_SYMBOLS, **(ctx.config.get("currency_symbols") or {})}
     currency_raw = clean_str(salary.get("Currency"))
+    custom: dict[str, Any] | None = None
     if c["kind"] == "base":
         amount = parse_money(row.get("SalaryAmount"))
         name = "Salary"
         remote_id = f"{c['employee']}:{effective}"
         kind, kind_raw = ("HOURLY_WAGE" if period == "HOUR" else "BASE_SALARY"), period_raw
         note = clean_str(row.get("ChangeReason")) or clean_str(row.get("Comments"))
+        total = parse_money(row.get("TotalSalaryAmount"))
+        custom = {"total_salary_amount": total} if total is not None else None
     else:
-        amount = parse_money(row.get("Amount"))
-        name = clean_str(row.get("Entitlement"))
-        remote_id = f"{c['employee']}:{effective}:entitlement:{name}"
-        kind, kind_raw = "ALLOWANCE", "Entitlement"
+        amount, custom = _salary_item(row, salary.get("SalaryAmount"), negative=c["kind"] == "deduction")
+        label = "Entitlement" if c["kind"] == "entitlement" else "Deduction"
+        name = clean_str(row.get(label))
+        remote_id = f"{c['employee']}:{effective}:{c['kind']}:{name}"
+        kind, kind_raw = ("ALLOWANCE" if c["kind"] == "entitlement" else "OTHER"), label
         note = clean_str(row.get("Comments"))
     per_year = PERIODS_PER_YEAR.get(period or "")
     return {
@@ -328,7 +376,28 @@ def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "is_current": bool(is_current(effective, end)),
         "annualized_amount": annualized_amount(amount, per_year),
         "note": note,
+        "custom_fields": custom,
     }
+
+
+def _salary_item(
+    row: Mapping[str, Any], salary: Any, negative: bool
+) -> tuple[str | None, dict[str, Any] | None]:
+    """The amount of an entitlement or deduction (a deduction negative) and its terms: ``Amount``, or,
+    when that is empty or zero, ``Percentage`` of the salary amount."""
+    percentage = parse_decimal(row.get("Percentage"))
+    value = parse_decimal(row.get("Amount"))
+    base = parse_decimal(salary)
+    if (value is None or Decimal(value) == 0) and percentage and Decimal(percentage) and base is not None:
+        value = str(Decimal(base) * Decimal(percentage) / 100)
+    if value is not None and negative:
+        value = str(-Decimal(value))
+    terms = {
+        "percentage": percentage if percentage and Decimal(percentage) else None,
+        "include_in_total_salary": parse_bool(row.get("IncludeInTotalSalary")),
+        "display_as_amount_or_percentage": parse_bool(row.get("DisplayAsAmountOrPercentage")),
+    }
+    return parse_money(value), {k: v for k, v in terms.items() if v is not None} or None
 
 
 def benefit(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:

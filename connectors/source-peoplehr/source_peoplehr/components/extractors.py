@@ -5,7 +5,7 @@ A per-employee response says nothing about whose rows it holds: the employee com
 employees this sync reads (listed, and employed at some point in the time-off window) and, for time
 off, only when they overlap the window, exactly as the per-employee calls would return them. Salary
 rows are grouped per employee to give each its end date (the day before the next row takes effect)
-and split into one item per base salary and one per entitlement (allowance).
+and split into one item per base salary, one per entitlement (allowance) and one per deduction.
 
 An error answer the error handler lets through (Status 5 "EmployeeId does not exist": the employee
 was deleted or renamed during the sync) yields a `skips.skipped_partition` marker: the partition
@@ -148,10 +148,12 @@ def _items(
             "shaped": shaped if via == "query" else None,
             "end_date": end.isoformat() if end else None,
             "salary": {
-                k: shaped.get(k) for k in ("EffectiveFrom", "SalaryType", "PaymentFrequency", "Currency")
+                k: shaped.get(k)
+                for k in ("EffectiveFrom", "SalaryType", "PaymentFrequency", "Currency", "SalaryAmount")
             },
         }
         yield {**raw, CONTEXT: salary | {"kind": "base"}}
-        for entitlement in shaped.get("Entitlements") or []:
-            if isinstance(entitlement, Mapping):
-                yield {**entitlement, CONTEXT: salary | {"kind": "entitlement", "shaped": None}}
+        for kind, items in (("entitlement", "Entitlements"), ("deduction", "Deductions")):
+            for item in shaped.get(items) or []:
+                if isinstance(item, Mapping):
+                    yield {**item, CONTEXT: salary | {"kind": kind, "shaped": None}}

@@ -76,6 +76,8 @@ class PeopleHRApp(ProviderApp):
         currency: str = "symbol",
         renames: Mapping[int, str] | None = None,
         queries: Mapping[str, str] | None = None,
+        paid_status: str = "1",
+        paid_status_type: str = "int",
     ) -> None:
         super().__init__(company)
         if rate_limit_response not in ("http429", "status6"):
@@ -95,7 +97,14 @@ class PeopleHRApp(ProviderApp):
         self._cache: dict[Any, Any] = {}
         self._cache_version: tuple[int, int] | None = None
         self.render = render.Renderer(
-            company, self.employee_id, self._rename_history, unique_key, holiday_statuses, currency
+            company,
+            self.employee_id,
+            self._rename_history,
+            unique_key,
+            holiday_statuses,
+            currency,
+            paid_status,
+            paid_status_type,
         )
         for key, new_id in (DEFAULT_RENAMES if renames is None else renames).items():
             if key in company.employees:

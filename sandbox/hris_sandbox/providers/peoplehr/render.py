@@ -122,6 +122,8 @@ class Renderer:
         unique_key: bool,
         holiday_statuses: str,
         currency: str,
+        paid_status: str = "1",
+        paid_status_type: str = "int",
     ) -> None:
         self.company = company
         self.employee_id = employee_id
@@ -129,6 +131,10 @@ class Renderer:
         self.unique_key = unique_key
         self.statuses = HOLIDAY_STATUSES[holiday_statuses]
         self.currency = currency
+        if paid_status not in ("1", "2") or paid_status_type not in ("int", "string"):
+            raise ValueError("paid_status must be '1' or '2', paid_status_type 'int' or 'string'")
+        self.paid_status = paid_status
+        self.paid_status_type = paid_status_type
 
     # -- employees ------------------------------------------------------------------------------
     def employee(self, e: Employee, history: bool = False) -> dict[str, Any]:
@@ -360,12 +366,19 @@ class Renderer:
             "ReferenceId": "",
         }
 
+    def paid_code(self, paid: bool) -> int | str:
+        """``AbsencePaidStatus``: an int in real traffic, ``"1"`` in the spec; which of 1/2 is paid is
+        [U] (option ``paid_status``, default 1)."""
+        code = self.paid_status if paid else {"1": "2", "2": "1"}[self.paid_status]
+        return int(code) if self.paid_status_type == "int" else code
+
     def absence(self, r: TimeOffRequest, window: tuple[date, date]) -> dict[str, Any]:
         company = self.company
         approver = company.employees.get(r.approver_key) if r.approver_key else None
         days = Decimal("0.5") if r.part_of_day in ("morning", "afternoon") else r.days
         interview = days >= 3
         return {
+            "AbsenceLeaveTxnId": r.key,
             "StartDate": iso(r.start),
             "EndDate": iso(r.end),
             "DurationDays": fixed(days, 2),
@@ -384,7 +397,7 @@ class Renderer:
             ]
             if r.note
             else [],
-            "AbsencePaidStatus": "1",
+            "AbsencePaidStatus": self.paid_code(company.time_off_type(r.type_key).paid),
             "EmergencyLeave": False,
         }
 
@@ -457,6 +470,7 @@ class Renderer:
                         rows.append(
                             person
                             | {
+                                "Annual Leave Txn Id": str(r.key),
                                 "Holiday Start Date": slashed(r.start),
                                 "Holiday End Date": slashed(r.end),
                                 "Duration Type": str(h["DurationType"]),
@@ -480,12 +494,13 @@ class Renderer:
                         rows.append(
                             person
                             | {
+                                "Absence Leave Txn Id": str(r.key),
                                 "Absence Start Date": slashed(r.start),
                                 "Absence End Date": slashed(r.end),
                                 "Duration (Days)": a["DurationDays"],
                                 "Part Of Day": a["PartOfDay"],
                                 "Reason": a["Reason"],
-                                "Paid Status": a["AbsencePaidStatus"],
+                                "Paid Status": str(a["AbsencePaidStatus"]),
                             }
                         )
             elif kind == "salaries":
