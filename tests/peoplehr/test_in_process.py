@@ -73,6 +73,7 @@ class FakePeopleHR:
             "MaternityPaternity",
             "Salary",
             "Benefit",
+            "Timesheet",
             "Query",
         ):
             mocker.post(f"{BASE}/{endpoint}", json=self.answer)
@@ -599,3 +600,31 @@ def test_deductions_totals_and_percentages_of_a_salary(peoplehr: FakePeopleHR) -
     club = rows["Social Club"]
     assert (club["type"], club["type_raw"], club["amount"], club["note"]) == ("OTHER", "Deduction", "-120.00", "Monthly 10")
     assert club["remote_id"] == "3f9c1b2e-7d44-4c1a-9a52-5b0e8e6f2c11:2024-04-01:deduction:Social Club"
+
+
+def test_a_timesheet_day_gives_its_pairs_as_work_and_the_gaps_as_breaks(peoplehr: FakePeopleHR) -> None:
+    blank = {f"Time{way}{n}": "" for way in ("In", "Out") for n in range(1, 16)}
+    peoplehr.answers["GetTimesheetDetail"] = [
+        envelope(
+            [
+                blank | {"TimesheetDate": "2025-07-14", "TimeIn1": "08:30", "TimeOut1": "12:00", "TimeIn2": "12:45",
+                         "TimeOut2": "17:15", "TimesheetState": "Complete", "ChangedDate": "2025-07-14"},
+                blank | {"TimesheetDate": "2025-07-15", "TimeIn1": "22:00", "TimeOut1": "02:00", "TimeIn2": "09:00"},
+            ]
+        )
+    ]  # fmt: skip
+    out = sync(CONFIG, "work_entries")
+    assert not out.errors, out.errors
+    assert peoplehr.bodies("GetTimesheetDetail")[0]["StartDate"] == START
+    rows = [r.record.data for r in out.records]
+    assert [(r["type"], r["type_raw"], r["clock_in"], r.get("clock_out"), r.get("worked_seconds")) for r in rows] == [
+        ("WORK", "TimeIn1-TimeOut1", "2025-07-14T07:30:00.000000Z", "2025-07-14T11:00:00.000000Z", 12600),
+        ("BREAK", "TimeOut1-TimeIn2", "2025-07-14T11:00:00.000000Z", "2025-07-14T11:45:00.000000Z", 2700),
+        ("WORK", "TimeIn2-TimeOut2", "2025-07-14T11:45:00.000000Z", "2025-07-14T16:15:00.000000Z", 16200),
+        ("WORK", "TimeIn1-TimeOut1", "2025-07-15T21:00:00.000000Z", "2025-07-16T01:00:00.000000Z", 14400),
+        ("BREAK", "TimeOut1-TimeIn2", "2025-07-16T01:00:00.000000Z", "2025-07-16T08:00:00.000000Z", 25200),
+        ("WORK", "TimeIn2-TimeOut2", "2025-07-16T08:00:00.000000Z", None, None),  # still clocked in
+    ]  # UK summer time; past midnight is the next day
+    key = "3f9c1b2e-7d44-4c1a-9a52-5b0e8e6f2c11"
+    assert rows[0]["remote_id"] == f"{key}:2025-07-14:08:30" and rows[1]["remote_id"] == f"{key}:2025-07-14:break:12:00"
+    assert rows[0]["custom_fields"] == {"timesheet_state": "Complete", "changed_date": "2025-07-14"}

@@ -8,7 +8,7 @@ attached (``ctx.record``, see `unified_hris.mapping.RECORD_CONTEXT`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from importlib import resources
 from typing import Any
@@ -323,6 +323,38 @@ def employment(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "end_date": end,
         "is_primary": True,
         "is_current": is_current(effective, end),
+    }
+
+
+def work_entry(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    """A clock-in/out pair or the break between two of a timesheet day (`timesheets.entries`)."""
+    c = ctx.record
+    entry = c["entry"]
+    slot = entry["slot"]
+    clock_in = parse_datetime(entry["start"], tz=UK)
+    clock_out = parse_datetime(entry["end"], tz=UK) if entry["end"] else None
+    worked = None
+    if clock_in and clock_out:
+        worked = int((datetime.fromisoformat(clock_out) - datetime.fromisoformat(clock_in)).total_seconds())
+    is_work = entry["kind"] == "work"
+    day = parse_date(raw.get("TimesheetDate"))
+    custom = {
+        "timesheet_state": clean_str(raw.get("TimesheetState")),
+        "comments": clean_str(raw.get("Comments")),
+        "changed_date": parse_date(raw.get("ChangedDate")),
+    }
+    return {
+        "remote_id": f"{c['employee']}:{day}:{entry['start'][11:]}"
+        if is_work
+        else f"{c['employee']}:{day}:break:{entry['start'][11:]}",
+        "remote_id_is_synthetic": True,
+        "employee_id": ctx.ref("employee", c["employee"]),
+        "type": "WORK" if is_work else "BREAK",
+        "type_raw": f"TimeIn{slot}-TimeOut{slot}" if is_work else f"TimeOut{slot}-TimeIn{entry['next']}",
+        "clock_in": clock_in,
+        "clock_out": clock_out,
+        "worked_seconds": worked,
+        "custom_fields": {k: v for k, v in custom.items() if v} or None,
     }
 
 

@@ -39,6 +39,7 @@ AREAS: Mapping[str, Area] = {
         query_setting="salary_query",
     ),
     "benefit": Area("Benefit", "Benefit", "GetBenefitByEmployeeId"),
+    "timesheet": Area("Timesheet", "Timesheet", "GetTimesheetDetail", windowed=True),
 }
 AREA_BY_ACTION: Mapping[str, str] = {a.action.casefold(): key for key, a in AREAS.items()}
 QUERY_ACTION = "GetQueryResultByQueryName"

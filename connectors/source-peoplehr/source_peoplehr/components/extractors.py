@@ -34,6 +34,7 @@ from source_peoplehr.components import areas as area_table
 from source_peoplehr.components.directory import Directory, Person, Window, as_date, directory, hours_per_day
 from source_peoplehr.components.history import periods
 from source_peoplehr.components.shapes import CONTEXT, missing_columns, translate
+from source_peoplehr.components.timesheets import entries
 
 
 @dataclass
@@ -125,7 +126,8 @@ def _items(
 ) -> Iterable[dict[str, Any]]:
     """One raw item per unified record: `rows` pairs each raw row with its per-employee shape;
     `path` names the call in ``remote_data``. An employee's detail gives one item per job-history
-    period (`history.periods`), with the detail as the raw payload."""
+    period (`history.periods`), with the detail as the raw payload; a timesheet day one per work entry
+    and break (`timesheets.entries`), with the day as the raw payload."""
     base = {"area": area, "via": via, "employee": person.key, "path": path}
     if area in DAYS_ONLY:
         base["hours_per_day"] = str(hours_per_day(person, config))
@@ -133,6 +135,11 @@ def _items(
         for raw, _ in rows:
             for period in periods(raw):
                 yield {**raw, CONTEXT: base | {"period": period}}
+        return
+    if area == "timesheet":
+        for raw, _ in rows:
+            for entry in entries(raw):
+                yield {**raw, CONTEXT: base | {"entry": entry}}
         return
     if area != "salary":
         for raw, shaped in rows:

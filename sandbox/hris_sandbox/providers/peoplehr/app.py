@@ -22,7 +22,17 @@ from hris_sandbox.providers.peoplehr import render
 from hris_sandbox.server import ProviderApp, Request, Response
 
 API_KEY = "5127e153-2c80-492b-a9e4-fb3e50af61a8"
-AREAS = ("Employee", "Holiday", "Absence", "OtherEvent", "MaternityPaternity", "Salary", "Benefit", "Query")
+AREAS = (
+    "Employee",
+    "Holiday",
+    "Absence",
+    "OtherEvent",
+    "MaternityPaternity",
+    "Salary",
+    "Benefit",
+    "Timesheet",
+    "Query",
+)
 #: Status 5 message of a key without the area ("employee" and "Query Builder" are [V], the rest [I]).
 NO_ACCESS = {
     "Employee": "No access on employee schema.",
@@ -32,6 +42,7 @@ NO_ACCESS = {
     "MaternityPaternity": "No access on maternity paternity schema.",
     "Salary": "No access on salary schema.",
     "Benefit": "No access on benefit schema.",
+    "Timesheet": "No access on timesheet schema.",
     "Query": "No access to Query Builder schema.",
 }
 #: Both spellings occur in real responses [V]; which action says which is [I].
@@ -125,6 +136,7 @@ class PeopleHRApp(ProviderApp):
                 "getbenefitbyemployeeid": self.get_benefit_by_employee_id,
                 "getbenefitbybenefitid": self.get_benefit_by_benefit_id,
             },
+            "Timesheet": {"gettimesheetdetail": self.get_timesheet_detail},
             "Query": {"getqueryresultbyqueryname": self.get_query_result_by_query_name},
         }
         for endpoint in self.actions:
@@ -388,6 +400,10 @@ class PeopleHRApp(ProviderApp):
         if not rows:
             raise Refusal(5, "Benefit Id is invalid.")
         return self._ok(rows[0])
+
+    def get_timesheet_detail(self, body: dict[str, Any]) -> Response:
+        employee = self._employee(body)
+        return self._ok(self.render.timesheets(employee, self._window(body, required=False)))
 
     # -- /Query -------------------------------------------------------------------------------------
     def get_query_result_by_query_name(self, body: dict[str, Any]) -> Response:

@@ -14,7 +14,15 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hris_sandbox.company import DEMONYMS, Company, Compensation, Employee, JobPeriod, TimeOffRequest
+from hris_sandbox.company import (
+    DEMONYMS,
+    Company,
+    Compensation,
+    Employee,
+    JobPeriod,
+    TimeOffRequest,
+    WorkEntry,
+)
 
 UK = ZoneInfo("Europe/London")  # LastActionDateTime is UK local time [I]
 
@@ -401,6 +409,37 @@ class Renderer:
             "EmergencyLeave": False,
         }
 
+    # -- timesheets ---------------------------------------------------------------------------------
+    def timesheets(self, e: Employee, window: tuple[date, date] | None) -> list[dict[str, Any]]:
+        """``GetTimesheetDetail`` (P1): one row per day with up to 15 clock-in/out pairs (``HH:mm``, UK
+        local time [I]); the company's work entries of kind ``work`` are the pairs, a pause is the gap
+        between two of them (PeopleHR has no break rows). Deleted entries are gone, as PeopleHR deletes."""
+        days: dict[date, list[WorkEntry]] = {}
+        for w in e.work_entries:
+            if w.deleted_at is None and w.kind == "work":
+                days.setdefault(w.clock_in.astimezone(UK).date(), []).append(w)
+        rows = []
+        for day in sorted(d for d in days if window is None or window[0] <= d <= window[1]):
+            entries = sorted(days[day], key=lambda w: w.clock_in)[:15]
+            row: dict[str, Any] = {"TimesheetDate": iso(day)}
+            for n in range(1, 16):
+                w = entries[n - 1] if n <= len(entries) else None
+                row[f"TimeIn{n}"] = clock(w.clock_in) if w else ""
+                row[f"TimeOut{n}"] = clock(w.clock_out) if w and w.clock_out else ""
+            row["TotalTimeWorkedTodayInMins"] = str(worked_minutes(entries))
+            week = [x for d, ws in days.items() if d.isocalendar()[:2] == day.isocalendar()[:2] for x in ws]
+            month = [x for d, ws in days.items() if (d.year, d.month) == (day.year, day.month) for x in ws]
+            row["TotalTimeWorkedThisWeekInMins"] = str(worked_minutes(week))
+            row["TotalTimeWorkedThisMonthInMins"] = str(worked_minutes(month))
+            for way in ("In", "Out"):
+                for n in range(1, 16):
+                    row[f"IPAddressTime{way}{n}"] = f"10.0.{e.key % 250}.{n}" if row[f"Time{way}{n}"] else ""
+            row["TimesheetState"] = "Complete" if all(w.clock_out for w in entries) else "Incomplete"
+            row["Comments"] = ""
+            row["ChangedDate"] = iso(max(w.updated_at for w in entries).astimezone(UK).date())
+            rows.append(row)
+        return rows
+
     # -- pay and benefits -------------------------------------------------------------------------
     def salaries(self, e: Employee, include_history: bool) -> list[dict[str, Any]]:
         """Newest first. Without history only the row in force today (or the first one to come)."""
@@ -530,6 +569,15 @@ class Renderer:
                     }
                 )
         return rows
+
+
+def clock(moment: datetime) -> str:
+    """A timesheet time: ``HH:mm`` in UK local time [I]."""
+    return moment.astimezone(UK).strftime("%H:%M")
+
+
+def worked_minutes(entries: Iterable[WorkEntry]) -> int:
+    return sum(int((w.clock_out - w.clock_in).total_seconds() // 60) for w in entries if w.clock_out)
 
 
 def employment_type_of(e: Employee, period: JobPeriod) -> str:
