@@ -326,6 +326,27 @@ def employment(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     }
 
 
+def time_off_balance(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    """A leave year's holiday entitlement (``GetHolidayEntitlement``) with the days used that the
+    extractor worked out from the approved holidays (`balances.BalanceRows`)."""
+    c = ctx.record
+    start, end = parse_date(raw.get("StartDate")), parse_date(raw.get("EndDate"))
+    entitlement, used = parse_decimal(raw.get("Entitlement")), parse_decimal(c.get("used"))
+    balance = Decimal(entitlement) - Decimal(used) if entitlement is not None and used is not None else None
+    return {
+        "remote_id": f"{c['employee']}:holiday:{start}",
+        "remote_id_is_synthetic": True,
+        "employee_id": ctx.ref("employee", c["employee"]),
+        "type_id": ctx.ref("time_off_type", "holiday"),
+        "entitlement": entitlement,
+        "used": used,
+        "balance": parse_decimal(balance),
+        "unit": "HOURS" if clean_str(raw.get("MeasuredIn")) in ("Hours", "hours") else "DAYS",
+        "period_start": start,
+        "period_end": end,
+    }
+
+
 def work_entry(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     """A clock-in/out pair or the break between two of a timesheet day (`timesheets.entries`)."""
     c = ctx.record

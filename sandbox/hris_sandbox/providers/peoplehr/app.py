@@ -31,6 +31,7 @@ AREAS = (
     "Salary",
     "Benefit",
     "Timesheet",
+    "HolidayEntitlements",
     "Query",
 )
 #: Status 5 message of a key without the area ("employee" and "Query Builder" are [V], the rest [I]).
@@ -43,6 +44,7 @@ NO_ACCESS = {
     "Salary": "No access on salary schema.",
     "Benefit": "No access on benefit schema.",
     "Timesheet": "No access on timesheet schema.",
+    "HolidayEntitlements": "No access on holiday entitlement schema.",
     "Query": "No access to Query Builder schema.",
 }
 #: Both spellings occur in real responses [V]; which action says which is [I].
@@ -137,6 +139,10 @@ class PeopleHRApp(ProviderApp):
                 "getbenefitbybenefitid": self.get_benefit_by_benefit_id,
             },
             "Timesheet": {"gettimesheetdetail": self.get_timesheet_detail},
+            "HolidayEntitlements": {
+                "getholidayentitlement": self.get_holiday_entitlement,
+                "getnextyearholidayentitlement": self.get_next_year_holiday_entitlement,
+            },
             "Query": {"getqueryresultbyqueryname": self.get_query_result_by_query_name},
         }
         for endpoint in self.actions:
@@ -404,6 +410,19 @@ class PeopleHRApp(ProviderApp):
     def get_timesheet_detail(self, body: dict[str, Any]) -> Response:
         employee = self._employee(body)
         return self._ok(self.render.timesheets(employee, self._window(body, required=False)))
+
+    def get_holiday_entitlement(self, body: dict[str, Any]) -> Response:
+        """The leave years overlapping `StartDate`-`EndDate`; without dates, the current one [I]."""
+        employee = self._employee(body)
+        window = self._window(body, required=False)
+        year = self.company.as_of.year
+        first, last = (year, year) if window is None else (window[0].year, window[1].year)
+        first, last = max(first, employee.start_date.year), min(last, year + 1)
+        return self._ok(self.render.entitlements(employee, range(first, last + 1)))
+
+    def get_next_year_holiday_entitlement(self, body: dict[str, Any]) -> Response:
+        employee = self._employee(body)
+        return self._ok(self.render.entitlements(employee, [self.company.as_of.year + 1]))
 
     # -- /Query -------------------------------------------------------------------------------------
     def get_query_result_by_query_name(self, body: dict[str, Any]) -> Response:

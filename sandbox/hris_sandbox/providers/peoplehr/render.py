@@ -409,34 +409,58 @@ class Renderer:
             "EmergencyLeave": False,
         }
 
+    # -- holiday entitlements -------------------------------------------------------------------------
+    def entitlements(self, e: Employee, years: Iterable[int]) -> list[dict[str, Any]]:
+        """``GetHolidayEntitlement`` (P1): the holiday allowance per leave year, `Company.entitlement`;
+        the leave year is the calendar year here (a tenant setting in PeopleHR [I]), one row for each
+        year the employee is employed in."""
+        holiday = next(t for t in self.company.time_off_types if t.category == "VACATION")
+        last = e.termination_date.year if e.termination_date else max(years, default=e.start_date.year)
+        rows = []
+        for year in years:
+            days = self.company.entitlement(e, holiday, year)
+            if days is not None and e.start_date.year <= year <= last:
+                rows.append(
+                    {
+                        "StartDate": iso(date(year, 1, 1)),
+                        "EndDate": iso(date(year, 12, 31)),
+                        "MeasuredIn": "Days",
+                        "Entitlement": fixed(days, 2),
+                    }
+                )
+        return rows
+
     # -- timesheets ---------------------------------------------------------------------------------
     def timesheets(self, e: Employee, window: tuple[date, date] | None) -> list[dict[str, Any]]:
         """``GetTimesheetDetail`` (P1): one row per day with up to 15 clock-in/out pairs (``HH:mm``, UK
-        local time [I]); the company's work entries of kind ``work`` are the pairs, a pause is the gap
-        between two of them (PeopleHR has no break rows). Deleted entries are gone, as PeopleHR deletes."""
-        days: dict[date, list[WorkEntry]] = {}
+        local time [I]). PeopleHR has no break rows: a break is a clock-out and a clock-in again, so a
+        work entry with breaks is several pairs. Deleted entries are gone, as PeopleHR deletes."""
+        days: dict[date, list[tuple[datetime, datetime | None]]] = {}
+        changed: dict[date, datetime] = {}
         for w in e.work_entries:
-            if w.deleted_at is None and w.kind == "work":
-                days.setdefault(w.clock_in.astimezone(UK).date(), []).append(w)
+            if w.deleted_at is None and w.kind == "work":  # a pause entry is a gap between pairs
+                day = w.clock_in.astimezone(UK).date()
+                days.setdefault(day, []).extend(segments(w))
+                changed[day] = max(changed.get(day, w.updated_at), w.updated_at)
         rows = []
         for day in sorted(d for d in days if window is None or window[0] <= d <= window[1]):
-            entries = sorted(days[day], key=lambda w: w.clock_in)[:15]
+            pairs = sorted(days[day], key=lambda pair: pair[0])[:15]
             row: dict[str, Any] = {"TimesheetDate": iso(day)}
             for n in range(1, 16):
-                w = entries[n - 1] if n <= len(entries) else None
-                row[f"TimeIn{n}"] = clock(w.clock_in) if w else ""
-                row[f"TimeOut{n}"] = clock(w.clock_out) if w and w.clock_out else ""
-            row["TotalTimeWorkedTodayInMins"] = str(worked_minutes(entries))
-            week = [x for d, ws in days.items() if d.isocalendar()[:2] == day.isocalendar()[:2] for x in ws]
-            month = [x for d, ws in days.items() if (d.year, d.month) == (day.year, day.month) for x in ws]
+                start, end = pairs[n - 1] if n <= len(pairs) else (None, None)
+                row[f"TimeIn{n}"] = clock(start) if start else ""
+                row[f"TimeOut{n}"] = clock(end) if end else ""
+            week = [p for d, ps in days.items() if d.isocalendar()[:2] == day.isocalendar()[:2] for p in ps]
+            month = [p for d, ps in days.items() if (d.year, d.month) == (day.year, day.month) for p in ps]
+            row["TotalTimeWorkedTodayInMins"] = str(worked_minutes(pairs))
             row["TotalTimeWorkedThisWeekInMins"] = str(worked_minutes(week))
             row["TotalTimeWorkedThisMonthInMins"] = str(worked_minutes(month))
             for way in ("In", "Out"):
                 for n in range(1, 16):
                     row[f"IPAddressTime{way}{n}"] = f"10.0.{e.key % 250}.{n}" if row[f"Time{way}{n}"] else ""
-            row["TimesheetState"] = "Complete" if all(w.clock_out for w in entries) else "Incomplete"
+            row["TimesheetState"] = "Complete" if all(end for _, end in pairs) else "Incomplete"
             row["Comments"] = ""
-            row["ChangedDate"] = iso(max(w.updated_at for w in entries).astimezone(UK).date())
+            row["ChangedDate"] = iso(changed[day].astimezone(UK).date())
             rows.append(row)
         return rows
 
@@ -576,8 +600,19 @@ def clock(moment: datetime) -> str:
     return moment.astimezone(UK).strftime("%H:%M")
 
 
-def worked_minutes(entries: Iterable[WorkEntry]) -> int:
-    return sum(int((w.clock_out - w.clock_in).total_seconds() // 60) for w in entries if w.clock_out)
+def segments(w: WorkEntry) -> list[tuple[datetime, datetime | None]]:
+    """The clock-in/out pairs of a work entry: its time between clock-in, breaks and clock-out."""
+    out: list[tuple[datetime, datetime | None]] = []
+    start = w.clock_in
+    for pause_start, pause_end in sorted(w.breaks):
+        out.append((start, pause_start))
+        start = pause_end
+    out.append((start, w.clock_out))
+    return out
+
+
+def worked_minutes(pairs: Iterable[tuple[datetime, datetime | None]]) -> int:
+    return sum(int((end - start).total_seconds() // 60) for start, end in pairs if end)
 
 
 def employment_type_of(e: Employee, period: JobPeriod) -> str:
