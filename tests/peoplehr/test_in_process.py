@@ -628,3 +628,57 @@ def test_a_timesheet_day_gives_its_pairs_as_work_and_the_gaps_as_breaks(peoplehr
     key = "3f9c1b2e-7d44-4c1a-9a52-5b0e8e6f2c11"
     assert rows[0]["remote_id"] == f"{key}:2025-07-14:08:30" and rows[1]["remote_id"] == f"{key}:2025-07-14:break:12:00"
     assert rows[0]["custom_fields"] == {"timesheet_state": "Complete", "changed_date": "2025-07-14"}
+
+
+def test_phones_probation_legal_entity_and_the_opt_in_identifiers(peoplehr: FakePeopleHR) -> None:
+    peoplehr.employees[0] |= {
+        "ContactDetail": {"PersonalPhoneNumber": wrapped("0113 496 0001"), "Mobile": wrapped("07700 900612")},
+        "ProbationEndDate": wrapped("2021-05-02"),
+        "Company": wrapped("Harbourlight Logistics Ltd", "FieldHistoryForEffectiveDate"),
+        "NISNumber": wrapped("QQ123456B"),
+        "BankDetail": {"BankName": wrapped("Test Bank"), "BankCode": wrapped("TESTGB2X"),
+                       "AccountNumber": wrapped("GB00 TEST 0000 0000 1234 56"), "AccountName": wrapped("C Price")},
+    }  # fmt: skip
+    peoplehr.employees[1] |= {
+        "BankDetail": {"BankCode": wrapped("20-00-00"), "AccountNumber": wrapped("55779911")},
+    }
+    for sensitive in (False, True):
+        out = sync(CONFIG | {"include_sensitive": sensitive}, "employees")
+        callum, nadia = sorted((r.record.data for r in out.records), key=lambda e: e["employee_number"])
+        assert (callum["home_phone_number"], callum["mobile_phone_number"]) == ("0113 496 0001", "07700 900612")
+        assert callum["probation_end_date"] == "2021-05-02"
+        assert callum["legal_entity_id"] == "peoplehr:acme:legal_entity:harbourlight-logistics-ltd"
+        if not sensitive:
+            assert callum.get("ssn") is None and callum.get("bank_accounts") is None
+            continue
+        assert callum["ssn"] == "QQ123456B"
+        assert callum["bank_accounts"] == [
+            {"iban": "GB00TEST00000000123456", "account_number": None, "sort_code": None, "bic": "TESTGB2X",
+             "bank_name": "Test Bank", "account_holder": "C Price"}
+        ]  # fmt: skip
+        assert nadia["bank_accounts"] == [
+            {"iban": None, "account_number": "55779911", "sort_code": "20-00-00", "bic": None,
+             "bank_name": None, "account_holder": None}
+        ]  # fmt: skip
+
+
+def test_other_event_reasons_in_other_languages_and_the_users_categories(peoplehr: FakePeopleHR) -> None:
+    reasons = ["Cita médica", "Congé sans solde", "Elternzeit", "Licença por luto", "Study Leave", "Jurado"]
+    events = [
+        leave(StartDate=f"2025-08-{10 + n:02d}", EndDate=f"2025-08-{10 + n:02d}", DurationType=1,
+              DurationInDays=1, DurationInMinutes=450, Reason=reason)
+        for n, reason in enumerate(reasons)
+    ]  # fmt: skip
+    expected = ["PERSONAL", "UNPAID", "PARENTAL", "BEREAVEMENT", "OTHER", "JURY_DUTY"]
+    overrides = {"study leave": "PERSONAL", "Jurado": "OTHER"}
+    for config, categories in (
+        (CONFIG, expected),
+        (CONFIG | {"time_off_categories": overrides}, [*expected[:4], "PERSONAL", "OTHER"]),
+    ):
+        peoplehr.answers["getothereventdetail"] = [envelope(events)]
+        out = sync(config, "time_off_requests")
+        assert not out.errors, out.errors
+        got = {r.record.data["type_name"]: r.record.data["category"] for r in out.records}
+        assert [got[reason] for reason in reasons] == categories
+    with pytest.raises(AirbyteTracedException, match="time_off_categories"):
+        SourcePeopleHR(config=CONFIG).validate_config(CONFIG | {"time_off_categories": {"x": "HOLIDAY"}})

@@ -7,6 +7,7 @@ attached (``ctx.record``, see `unified_hris.mapping.RECORD_CONTEXT`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from unified_hris.enums import load_tables
+from unified_hris.enums import EnumTable, load_tables
 from unified_hris.mapping import (
     MappingContext,
     annualized_amount,
@@ -80,6 +81,7 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "personal_email": display(raw, "ContactDetail", "PersonalEmail"),
         "mobile_phone_number": display(raw, "ContactDetail", "Mobile"),
         "work_phone_number": display(raw, "ContactDetail", "WorkPhoneNumber"),
+        "home_phone_number": display(raw, "ContactDetail", "PersonalPhoneNumber"),
         "job_title": display(raw, "JobRole"),
         "department_id": department,
         "group_ids": [department] if department else [],
@@ -98,6 +100,10 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "nationality_raw": display(raw, "Nationality"),
         "date_of_birth": parse_date(display(raw, "DateOfBirth")),
         "start_date": start,
+        "probation_end_date": parse_date(display(raw, "ProbationEndDate")),
+        "legal_entity_id": ctx.ref("legal_entity", norm_name(display(raw, "Company"))),
+        "ssn": display(raw, "NISNumber"),
+        "bank_accounts": _bank_accounts(raw),
         "termination_date": leaving,
         "termination_reason": reason if leaving else None,
         "termination_type": termination_type,
@@ -106,6 +112,28 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "home_address": {"raw": address} if address else None,
         "custom_fields": {k: v for k, v in custom.items() if v} or None,
     }
+
+
+_IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}")
+_BIC = re.compile(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?")
+
+
+def _bank_accounts(raw: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    """``BankDetail``'s one account. PeopleHR's fields are UK-shaped: an IBAN-shaped ``AccountNumber``
+    is the IBAN, a BIC-shaped ``BankCode`` the BIC, else they are the account number and sort code."""
+    number, code = display(raw, "BankDetail", "AccountNumber"), display(raw, "BankDetail", "BankCode")
+    compact = (number or "").replace(" ", "").upper()
+    iban = compact if _IBAN.fullmatch(compact) else None
+    bic = code.upper() if code and _BIC.fullmatch(code.upper()) else None
+    account = {
+        "iban": iban,
+        "account_number": None if iban else number,
+        "sort_code": None if bic else code,
+        "bic": bic,
+        "bank_name": display(raw, "BankDetail", "BankName"),
+        "account_holder": display(raw, "BankDetail", "AccountName"),
+    }
+    return [account] if number or iban else None
 
 
 def department(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
@@ -205,7 +233,7 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
     elif area == "other_event":
         fields = _booking(row)
         type_name = clean_str(row.get("Reason")) or type_name
-        category = T["other_event_category"](type_name)
+        category = _reason_category(type_name, ctx.config)
         if clean_str(row.get("DurationType")) == "3":
             first_part = last_part = "half day"
         fields |= {
@@ -292,6 +320,13 @@ def _absence_facts(row: Mapping[str, Any]) -> dict[str, Any] | None:
         "comments": comments or None,
     }
     return {k: v for k, v in facts.items() if v is not None} or None
+
+
+def _reason_category(reason: str | None, config: Mapping[str, Any]) -> str | None:
+    """An other event's category: the config's ``time_off_categories`` first, then the built-in table."""
+    overrides = config.get("time_off_categories") or {}
+    chosen = EnumTable(overrides, default=None)(reason) if overrides else None
+    return chosen or T["other_event_category"](reason)
 
 
 def _clock(day: str | None, clock: Any) -> str | None:

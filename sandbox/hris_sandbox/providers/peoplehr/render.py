@@ -45,7 +45,6 @@ HOLIDAY_STATUSES = {
     },
 }
 SICKNESS_REASONS = ["Cold/Flu", "Migraine", "Back pain", "Stomach bug", "Other"]
-BANK_FIELDS = ("BankName", "BankAddress", "BankCode", "AccountNumber", "AccountName")
 EMPLOYMENT_FIELDS = (
     "PayrollCompany",
     "PayrollID",
@@ -223,7 +222,7 @@ class Renderer:
             "ReportsToEffectiveDate": dv(iso(e.current.start) if manager else ""),
             "ReportsToEmployeeId": dv(self.employee_id(manager) if manager else ""),
             "ReportsToEmailAddress": dv(manager.email if manager else ""),
-            "NISNumber": fh(f"QQ{e.key % 1_000_000:06d}C" if e.country == "GB" else ""),
+            "NISNumber": fh(e.national_insurance),
             "Nationality": fh(DEMONYMS.get(e.nationality or "", "")),
             "EmploymentType": eff(employment_type, types),
             "EmploymentTypeEffectiveDate": dv(iso(types[-1][1])),
@@ -231,12 +230,12 @@ class Renderer:
             "HolidayAllowanceDays": dv(fixed(allowance, 2)),
             "HolidayAllowanceMins": dv(fixed(allowance_minutes, 0)),
             "NoticePeriod": fh("4 weeks" if e.worker_type == "employee" else "1 week"),
-            "ProbationEndDate": fh(iso(e.start_date + timedelta(days=182))),
+            "ProbationEndDate": fh(iso(e.probation_end)),
             "Gender": fh(GENDERS.get(e.gender, "Not Specified")),
             "ContactDetail": {
                 "Address": fh(address),
                 "WorkPhoneNumber": fh(e.work_phone),
-                "PersonalPhoneNumber": fh(""),
+                "PersonalPhoneNumber": fh(e.home_phone),
                 "PersonalEmail": fh(e.personal_email),
                 "Mobile": fh(e.mobile),
             },
@@ -265,7 +264,15 @@ class Renderer:
             if e.country == "GB"
             else [],
             "BackgroundDetail": [],
-            "BankDetail": {name: fh("") for name in BANK_FIELDS},
+            # one account, in PeopleHR's UK-shaped fields: the IBAN as the account number, the BIC as
+            # the bank code (a sort code in the UK) [I]
+            "BankDetail": {
+                "BankName": fh(e.bank_name),
+                "BankAddress": fh(""),
+                "BankCode": fh(e.bic),
+                "AccountNumber": fh(e.iban),
+                "AccountName": fh(f"{e.first_name} {e.last_name}" if e.iban else ""),
+            },
             "EmploymentDetail": {
                 name: fh(f"PAY-{e.key:05d}" if name == "PayrollID" else "") for name in EMPLOYMENT_FIELDS
             },
