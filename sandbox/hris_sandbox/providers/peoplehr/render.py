@@ -608,14 +608,25 @@ def clock(moment: datetime) -> str:
 
 
 def segments(w: WorkEntry) -> list[tuple[datetime, datetime | None]]:
-    """The clock-in/out pairs of a work entry: its time between clock-in, breaks and clock-out."""
+    """The clock-in/out pairs of a work entry: its time between clock-in, breaks and clock-out. A break
+    outside the entry (the company draws lunch at noon, after some part-timers' clock-out) is no
+    clock-out and clock-in again, so it is left out."""
     out: list[tuple[datetime, datetime | None]] = []
     start = w.clock_in
-    for pause_start, pause_end in sorted(w.breaks):
+    for pause_start, pause_end in inner_breaks(w):
         out.append((start, pause_start))
         start = pause_end
     out.append((start, w.clock_out))
     return out
+
+
+def inner_breaks(w: WorkEntry) -> list[tuple[datetime, datetime]]:
+    """The entry's breaks that lie inside it."""
+    return [
+        (start, end)
+        for start, end in sorted(w.breaks)
+        if w.clock_in < start and (w.clock_out is None or end < w.clock_out)
+    ]
 
 
 def worked_minutes(pairs: Iterable[tuple[datetime, datetime | None]]) -> int:
