@@ -69,6 +69,7 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
     department = ctx.ref("department", norm_name(display(raw, "Department")))
     address = display(raw, "ContactDetail", "Address")
     custom = {f"APIColumn{n}": clean_str(raw.get(f"APIColumn{n}")) for n in range(1, 6)}
+    custom |= {name: display(raw, *path) for name, path in EMPLOYEE_CUSTOM_FIELDS.items()}
     return {
         "remote_id": c["employee"],
         "employee_number": display(raw, "EmployeeId"),
@@ -134,6 +135,42 @@ def _bank_accounts(raw: Mapping[str, Any]) -> list[dict[str, Any]] | None:
         "account_holder": display(raw, "BankDetail", "AccountName"),
     }
     return [account] if number or iban else None
+
+
+#: Employee fields with no unified home, kept in ``custom_fields`` (when not empty) under these names.
+EMPLOYEE_CUSTOM_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "title": ("Title",),
+    "notice_period": ("NoticePeriod",),
+    "employee_status": ("EmployeeStatus",),  # "1" seen; its codes are undocumented
+    **{
+        name: ("EmploymentDetail", field)
+        for name, field in (
+            ("payroll_company", "PayrollCompany"),
+            ("payroll_id", "PayrollID"),
+            ("time_and_attendance_id", "TimeAndAttendanceID"),
+            ("rota_id", "RotaID"),
+            ("crm_id", "CRMID"),
+            ("ats_id", "ATSID"),
+            ("performance_id", "PerformanceID"),
+            ("benefits_id", "BenefitsID"),
+            ("system1_id", "System1ID"),
+            ("system2_id", "System2ID"),
+            ("system3_id", "System3ID"),
+            ("method_of_recruitment", "MethodOfRecruitment"),
+        )
+    },
+}
+#: Maternity/paternity dates with no unified home, in ``custom_fields``.
+MATERNITY_CUSTOM_FIELDS: Mapping[str, str] = {
+    "expected_date": "ExpectedDate",
+    "due_week_start_date": "DueWeekStartDate",
+    "due_week_end_date": "DueWeekEndDate",
+    "earliest_start_date": "EarliestStartDate",
+    "ordinary_leave_start_date": "OrdinaryLeaveStartDate",
+    "ordinary_leave_end_date": "OrdinaryLeaveEndDate",
+    "additional_leave_start_date": "AdditionalLeaveStartDate",
+    "additional_leave_end_date": "AdditionalLeaveEndDate",
+}
 
 
 def department(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
@@ -230,6 +267,8 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
         fields = _booking(row)
         first_part = clean_str(row.get("StartDatePartOfTheDay")) or first_part
         last_part = clean_str(row.get("EndDatePartOfTheDay")) or last_part
+        reference = clean_str(row.get("ReferenceId"))
+        fields["custom_fields"] = {"reference_id": reference} if reference else None
     elif area == "other_event":
         fields = _booking(row)
         type_name = clean_str(row.get("Reason")) or type_name
@@ -248,6 +287,16 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
             "status_raw": None,
             **_in_days(days, c.get("hours_per_day")),
             "employee_note": clean_str(comments[0]) if comments else None,
+            "custom_fields": {
+                name: value
+                for name, value in (
+                    *((name, parse_date(row.get(f))) for name, f in MATERNITY_CUSTOM_FIELDS.items()),
+                    ("continuous_weeks_service", parse_decimal(row.get("ContinousWeeksService"))),
+                    ("reference_id", clean_str(row.get("ReferenceId"))),
+                )
+                if value is not None
+            }
+            or None,
         }
     else:
         fields = {
@@ -376,7 +425,7 @@ def time_off_balance(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
         "entitlement": entitlement,
         "used": used,
         "balance": parse_decimal(balance),
-        "unit": "HOURS" if clean_str(raw.get("MeasuredIn")) in ("Hours", "hours") else "DAYS",
+        "unit": T["entitlement_unit"](raw.get("MeasuredIn")),
         "period_start": start,
         "period_end": end,
     }

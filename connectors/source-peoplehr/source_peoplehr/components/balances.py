@@ -49,7 +49,7 @@ class BalanceRows(AreaRows):
             return
         bookings = self._holidays(employee_id, min(str(s) for s in starts), max(str(e) for e in ends))
         for item, start, end in zip(periods, starts, ends, strict=True):
-            hours = str(item.get("MeasuredIn") or "").strip().casefold() == "hours"
+            hours = T["entitlement_unit"](item.get("MeasuredIn")) == "HOURS"
             used = sum((amount(b, hours) for b in bookings if start <= b["StartDate"] <= end), Decimal(0))
             item[CONTEXT] = {**item[CONTEXT], "used": str(used)}
         yield from items
