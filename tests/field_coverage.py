@@ -48,7 +48,7 @@ def _changed(value: Any) -> Any:
     if isinstance(value, int | float):
         return value + 7
     if isinstance(value, str):
-        return value + "Q" if value else "Q"
+        return "Q" + value if value else "Q"  # in front: a date or number with it no longer parses
     if value is None:
         return "Q"
     if isinstance(value, list):

@@ -38,8 +38,8 @@ def sandbox() -> Iterator[SandboxServer]:
     server.stop()
 
 
-def fanned_out(company: Company, start_date: str, last_sync: date | None = None) -> int:
-    """How many employees the documented rule gives per-employee calls (``directory.needs_read``):
+def read_employees(company: Company, start_date: str, last_sync: date | None = None) -> list[Any]:
+    """The employees the documented rule gives per-employee calls (``directory.needs_read``):
     employed at some point between `start_date` and a year ahead, and, on an incremental sync, not a
     leaver whose leaving date is more than 31 days before the last complete sync."""
     start, horizon = date.fromisoformat(start_date), date.today() + timedelta(days=366)
@@ -49,4 +49,19 @@ def fanned_out(company: Company, start_date: str, last_sync: date | None = None)
             return False
         return not (last_sync and e.termination_date and e.termination_date < last_sync - timedelta(days=31))
 
-    return sum(needs(e) for e in company.employee_list())
+    return [e for e in company.employee_list() if needs(e)]
+
+
+def fanned_out(company: Company, start_date: str, last_sync: date | None = None) -> int:
+    """How many employees get per-employee calls (`read_employees`)."""
+    return len(read_employees(company, start_date, last_sync))
+
+
+def entitled(company: Company, start_date: str, last_sync: date | None = None) -> int:
+    """Of `fanned_out`, those with a holiday entitlement this leave year (the calendar year in the
+    sandbox): time_off_balances reads their holidays once more for the days used."""
+    year = company.as_of.year
+    return sum(
+        e.start_date.year <= year and (e.termination_date is None or e.termination_date.year >= year)
+        for e in read_employees(company, start_date, last_sync)
+    )

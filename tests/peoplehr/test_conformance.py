@@ -31,8 +31,7 @@ class TestPeopleHRConformance(ConformanceSuite):
         return str(employee.uid)  # UniqueKey: EmployeeId can be renamed
 
     def remote_time_off_id(self, request: Any) -> str:
-        employee = self._company.employees[request.employee_key]
-        return f"holiday:{employee.uid}:{request.start}:{request.end}"
+        return f"holiday:{request.key}"  # AnnualLeaveTxnId
 
     def make_changes(self, company: Company) -> list[ExpectedChange]:
         self._company = company

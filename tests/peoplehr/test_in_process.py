@@ -73,6 +73,7 @@ class FakePeopleHR:
             "MaternityPaternity",
             "Salary",
             "Benefit",
+            "Timesheet",
             "Query",
         ):
             mocker.post(f"{BASE}/{endpoint}", json=self.answer)
@@ -515,3 +516,169 @@ def test_the_job_history_comes_from_each_employees_detail(peoplehr: FakePeopleHR
     assert peoplehr.bodies("GetEmployeeDetailById") == [
         {"APIKey": KEY, "Action": "GetEmployeeDetailById", "EmployeeId": "180"}
     ]  # the early leaver has no call
+
+
+# -- booking ids, absence facts and salary items (issue 16) ---------------------------------------------
+def test_bookings_use_their_own_ids_and_fall_back_to_the_vendor_key_without_one(peoplehr: FakePeopleHR) -> None:
+    same_dates = {"StartDate": "2025-08-18", "EndDate": "2025-08-19", "DurationType": 1, "DurationInDays": 2}
+    peoplehr.answers["GetHolidayDetail"] = [
+        envelope(
+            [
+                leave(AnnualLeaveTxnId=184420917, **same_dates, Status="Declined"),
+                leave(AnnualLeaveTxnId=184420990, **same_dates),  # the approved rebooking
+                leave(StartDate="2025-09-01", EndDate="2025-09-01", DurationType=1, DurationInDays=1),
+            ]
+        )
+    ]
+    peoplehr.answers["GetAbsenceDetail"] = [
+        envelope([{"AbsenceLeaveTxnId": 77, "StartDate": "2025-03-11", "EndDate": "2025-03-11", "DurationDays": "1.00"}])
+    ]
+    out = sync(CONFIG, "time_off_requests")
+    assert not out.errors, out.errors
+    got = {(r.record.data["remote_id"], r.record.data["remote_id_is_synthetic"], r.record.data["status"])
+           for r in out.records}  # fmt: skip
+    key = "3f9c1b2e-7d44-4c1a-9a52-5b0e8e6f2c11"
+    assert got == {
+        ("holiday:184420917", False, "DECLINED"),
+        ("holiday:184420990", False, "APPROVED"),
+        (f"holiday:{key}:2025-09-01:2025-09-01", True, "APPROVED"),  # no AnnualLeaveTxnId: the old key
+        ("absence:77", False, "APPROVED"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("code", "setting", "paid"),
+    [(1, None, True), (2, None, False), ("1", None, True), (2, 2, True), (1, 2, False), (None, None, None)],
+)
+def test_absence_paid_status_gives_is_paid_and_its_flags_go_to_custom_fields(
+    peoplehr: FakePeopleHR, code: Any, setting: int | None, paid: bool | None
+) -> None:
+    absence = {
+        "AbsenceLeaveTxnId": 5, "StartDate": "2025-03-03", "EndDate": "2025-03-07", "DurationDays": "5.00",
+        "AbsencePaidStatus": code, "BackToWorkInterviewRequried": True, "BackToWorkInterviewDate": "2025-03-10",
+        "MedicalCertificateType": 1, "MedicalCertificateReceivedDate": "2025-03-07", "EmergencyLeave": False,
+        "Comments": [{"Comments": "Called in at 08:00", "PostedBy": "Nadia Okafor"}],
+    }  # fmt: skip
+    peoplehr.answers["GetAbsenceDetail"] = [envelope([absence])]
+    config = CONFIG if setting is None else CONFIG | {"paid_absence_status": setting}
+    out = sync(config, "time_off_requests")
+    assert not out.errors, out.errors
+    [sick] = [r.record.data for r in out.records if r.record.data["category"] == "SICK"]
+    assert sick.get("is_paid") is paid
+    assert sick["custom_fields"] == {
+        **({"paid_status_raw": str(code)} if code is not None else {}),
+        "back_to_work_interview_required": True,
+        "back_to_work_interview_date": "2025-03-10",
+        "medical_certificate_type": "1",
+        "medical_certificate_received_date": "2025-03-07",
+        "emergency_leave": False,
+        "comments": [{"comment": "Called in at 08:00", "posted_by": "Nadia Okafor"}],
+    }
+
+
+def test_deductions_totals_and_percentages_of_a_salary(peoplehr: FakePeopleHR) -> None:
+    peoplehr.answers["GetSalaryDetail"] = [
+        envelope(
+            [{"EffectiveFrom": "2024-04-01", "SalaryType": "Annual", "PaymentFrequency": "Monthly",
+              "SalaryAmount": "30000.0000", "TotalSalaryAmount": "31500.0000", "Currency": "£",
+              "Entitlements": [{"Entitlement": "London weighting", "Amount": "0.00", "Percentage": "5.00",
+                                "IncludeInTotalSalary": True, "DisplayAsAmountOrPercentage": False}],
+              "Deductions": [{"Deduction": "Social Club", "Amount": "120.00", "Percentage": "0.00",
+                              "Comments": "Monthly 10", "IncludeInTotalSalary": False,
+                              "DisplayAsAmountOrPercentage": True}]}]
+        )
+    ]  # fmt: skip
+    out = sync(CONFIG, "compensations")
+    assert not out.errors, out.errors
+    rows = {r.record.data["name"]: r.record.data for r in out.records}
+    assert rows["Salary"]["custom_fields"] == {"total_salary_amount": "31500.00"}
+    weighting = rows["London weighting"]
+    assert (weighting["type"], weighting["amount"], weighting["annualized_amount"]) == ("ALLOWANCE", "1500.00", "1500.00")
+    assert weighting["custom_fields"] == {
+        "percentage": "5", "include_in_total_salary": True, "display_as_amount_or_percentage": False
+    }
+    club = rows["Social Club"]
+    assert (club["type"], club["type_raw"], club["amount"], club["note"]) == ("OTHER", "Deduction", "-120.00", "Monthly 10")
+    assert club["remote_id"] == "3f9c1b2e-7d44-4c1a-9a52-5b0e8e6f2c11:2024-04-01:deduction:Social Club"
+
+
+def test_a_timesheet_day_gives_its_pairs_as_work_and_the_gaps_as_breaks(peoplehr: FakePeopleHR) -> None:
+    blank = {f"Time{way}{n}": "" for way in ("In", "Out") for n in range(1, 16)}
+    peoplehr.answers["GetTimesheetDetail"] = [
+        envelope(
+            [
+                blank | {"TimesheetDate": "2025-07-14", "TimeIn1": "08:30", "TimeOut1": "12:00", "TimeIn2": "12:45",
+                         "TimeOut2": "17:15", "TimesheetState": "Complete", "ChangedDate": "2025-07-14"},
+                blank | {"TimesheetDate": "2025-07-15", "TimeIn1": "22:00", "TimeOut1": "02:00", "TimeIn2": "09:00"},
+            ]
+        )
+    ]  # fmt: skip
+    out = sync(CONFIG, "work_entries")
+    assert not out.errors, out.errors
+    assert peoplehr.bodies("GetTimesheetDetail")[0]["StartDate"] == START
+    rows = [r.record.data for r in out.records]
+    assert [(r["type"], r["type_raw"], r["clock_in"], r.get("clock_out"), r.get("worked_seconds")) for r in rows] == [
+        ("WORK", "TimeIn1-TimeOut1", "2025-07-14T07:30:00.000000Z", "2025-07-14T11:00:00.000000Z", 12600),
+        ("BREAK", "TimeOut1-TimeIn2", "2025-07-14T11:00:00.000000Z", "2025-07-14T11:45:00.000000Z", 2700),
+        ("WORK", "TimeIn2-TimeOut2", "2025-07-14T11:45:00.000000Z", "2025-07-14T16:15:00.000000Z", 16200),
+        ("WORK", "TimeIn1-TimeOut1", "2025-07-15T21:00:00.000000Z", "2025-07-16T01:00:00.000000Z", 14400),
+        ("BREAK", "TimeOut1-TimeIn2", "2025-07-16T01:00:00.000000Z", "2025-07-16T08:00:00.000000Z", 25200),
+        ("WORK", "TimeIn2-TimeOut2", "2025-07-16T08:00:00.000000Z", None, None),  # still clocked in
+    ]  # UK summer time; past midnight is the next day
+    key = "3f9c1b2e-7d44-4c1a-9a52-5b0e8e6f2c11"
+    assert rows[0]["remote_id"] == f"{key}:2025-07-14:08:30" and rows[1]["remote_id"] == f"{key}:2025-07-14:break:12:00"
+    assert rows[0]["custom_fields"] == {"timesheet_state": "Complete", "changed_date": "2025-07-14"}
+
+
+def test_phones_probation_legal_entity_and_the_opt_in_identifiers(peoplehr: FakePeopleHR) -> None:
+    peoplehr.employees[0] |= {
+        "ContactDetail": {"PersonalPhoneNumber": wrapped("0113 496 0001"), "Mobile": wrapped("07700 900612")},
+        "ProbationEndDate": wrapped("2021-05-02"),
+        "Company": wrapped("Harbourlight Logistics Ltd", "FieldHistoryForEffectiveDate"),
+        "NISNumber": wrapped("QQ123456B"),
+        "BankDetail": {"BankName": wrapped("Test Bank"), "BankCode": wrapped("TESTGB2X"),
+                       "AccountNumber": wrapped("GB00 TEST 0000 0000 1234 56"), "AccountName": wrapped("C Price")},
+    }  # fmt: skip
+    peoplehr.employees[1] |= {
+        "BankDetail": {"BankCode": wrapped("20-00-00"), "AccountNumber": wrapped("55779911")},
+    }
+    for sensitive in (False, True):
+        out = sync(CONFIG | {"include_sensitive": sensitive}, "employees")
+        callum, nadia = sorted((r.record.data for r in out.records), key=lambda e: e["employee_number"])
+        assert (callum["home_phone_number"], callum["mobile_phone_number"]) == ("0113 496 0001", "07700 900612")
+        assert callum["probation_end_date"] == "2021-05-02"
+        assert callum["legal_entity_id"] == "peoplehr:acme:legal_entity:harbourlight-logistics-ltd"
+        if not sensitive:
+            assert callum.get("ssn") is None and callum.get("bank_accounts") is None
+            continue
+        assert callum["ssn"] == "QQ123456B"
+        assert callum["bank_accounts"] == [
+            {"iban": "GB00TEST00000000123456", "account_number": None, "sort_code": None, "bic": "TESTGB2X",
+             "bank_name": "Test Bank", "account_holder": "C Price"}
+        ]  # fmt: skip
+        assert nadia["bank_accounts"] == [
+            {"iban": None, "account_number": "55779911", "sort_code": "20-00-00", "bic": None,
+             "bank_name": None, "account_holder": None}
+        ]  # fmt: skip
+
+
+def test_other_event_reasons_in_other_languages_and_the_users_categories(peoplehr: FakePeopleHR) -> None:
+    reasons = ["Cita médica", "Congé sans solde", "Elternzeit", "Licença por luto", "Study Leave", "Jurado"]
+    events = [
+        leave(StartDate=f"2025-08-{10 + n:02d}", EndDate=f"2025-08-{10 + n:02d}", DurationType=1,
+              DurationInDays=1, DurationInMinutes=450, Reason=reason)
+        for n, reason in enumerate(reasons)
+    ]  # fmt: skip
+    expected = ["PERSONAL", "UNPAID", "PARENTAL", "BEREAVEMENT", "OTHER", "JURY_DUTY"]
+    overrides = {"study leave": "PERSONAL", "Jurado": "OTHER"}
+    for config, categories in (
+        (CONFIG, expected),
+        (CONFIG | {"time_off_categories": overrides}, [*expected[:4], "PERSONAL", "OTHER"]),
+    ):
+        peoplehr.answers["getothereventdetail"] = [envelope(events)]
+        out = sync(config, "time_off_requests")
+        assert not out.errors, out.errors
+        got = {r.record.data["type_name"]: r.record.data["category"] for r in out.records}
+        assert [got[reason] for reason in reasons] == categories
+    with pytest.raises(AirbyteTracedException, match="time_off_categories"):
+        SourcePeopleHR(config=CONFIG).validate_config(CONFIG | {"time_off_categories": {"x": "HOLIDAY"}})

@@ -39,6 +39,9 @@ AREAS: Mapping[str, Area] = {
         query_setting="salary_query",
     ),
     "benefit": Area("Benefit", "Benefit", "GetBenefitByEmployeeId"),
+    "timesheet": Area("Timesheet", "Timesheet", "GetTimesheetDetail", windowed=True),
+    # no dates: the current leave year [I]
+    "entitlement": Area("HolidayEntitlement", "HolidayEntitlements", "GetHolidayEntitlement"),
 }
 AREA_BY_ACTION: Mapping[str, str] = {a.action.casefold(): key for key, a in AREAS.items()}
 QUERY_ACTION = "GetQueryResultByQueryName"

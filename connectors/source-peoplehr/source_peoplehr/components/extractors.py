@@ -5,7 +5,7 @@ A per-employee response says nothing about whose rows it holds: the employee com
 employees this sync reads (listed, and employed at some point in the time-off window) and, for time
 off, only when they overlap the window, exactly as the per-employee calls would return them. Salary
 rows are grouped per employee to give each its end date (the day before the next row takes effect)
-and split into one item per base salary and one per entitlement (allowance).
+and split into one item per base salary, one per entitlement (allowance) and one per deduction.
 
 An error answer the error handler lets through (Status 5 "EmployeeId does not exist": the employee
 was deleted or renamed during the sync) yields a `skips.skipped_partition` marker: the partition
@@ -35,6 +35,7 @@ from source_peoplehr.components import areas as area_table
 from source_peoplehr.components.directory import Directory, Person, Window, as_date, directory, hours_per_day
 from source_peoplehr.components.history import periods
 from source_peoplehr.components.shapes import CONTEXT, missing_columns, translate
+from source_peoplehr.components.timesheets import entries
 
 
 @dataclass
@@ -127,7 +128,8 @@ def _items(
 ) -> Iterable[dict[str, Any]]:
     """One raw item per unified record: `rows` pairs each raw row with its per-employee shape;
     `path` names the call in ``remote_data``. An employee's detail gives one item per job-history
-    period (`history.periods`), with the detail as the raw payload."""
+    period (`history.periods`), with the detail as the raw payload; a timesheet day one per work entry
+    and break (`timesheets.entries`), with the day as the raw payload."""
     base = {"area": area, "via": via, "employee": person.key, "path": path}
     if area in DAYS_ONLY:
         base["hours_per_day"] = str(hours_per_day(person, config))
@@ -135,6 +137,11 @@ def _items(
         for raw, _ in rows:
             for period in periods(raw):
                 yield {**raw, CONTEXT: base | {"period": period}}
+        return
+    if area == "timesheet":
+        for raw, _ in rows:
+            for entry in entries(raw):
+                yield {**raw, CONTEXT: base | {"entry": entry}}
         return
     if area != "salary":
         for raw, shaped in rows:
@@ -150,10 +157,12 @@ def _items(
             "shaped": shaped if via == "query" else None,
             "end_date": end.isoformat() if end else None,
             "salary": {
-                k: shaped.get(k) for k in ("EffectiveFrom", "SalaryType", "PaymentFrequency", "Currency")
+                k: shaped.get(k)
+                for k in ("EffectiveFrom", "SalaryType", "PaymentFrequency", "Currency", "SalaryAmount")
             },
         }
         yield {**raw, CONTEXT: salary | {"kind": "base"}}
-        for entitlement in shaped.get("Entitlements") or []:
-            if isinstance(entitlement, Mapping):
-                yield {**entitlement, CONTEXT: salary | {"kind": "entitlement", "shaped": None}}
+        for kind, items in (("entitlement", "Entitlements"), ("deduction", "Deductions")):
+            for item in shaped.get(items) or []:
+                if isinstance(item, Mapping):
+                    yield {**item, CONTEXT: salary | {"kind": kind, "shaped": None}}

@@ -21,6 +21,7 @@ CONTEXT = RECORD_CONTEXT
 #: `REQUIRED_COLUMNS` must be present, the others may be left out of the query.
 QUERY_COLUMNS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "holiday": {
+        "AnnualLeaveTxnId": ("Annual Leave Txn Id", "Holiday Id", "AnnualLeaveTxnId"),
         "EmployeeId": ("Employee Id", "EmployeeId"),
         "StartDate": ("Holiday Start Date", "Start Date"),
         "EndDate": ("Holiday End Date", "End Date"),
@@ -38,6 +39,7 @@ QUERY_COLUMNS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "IsToilHoliday": ("TOIL", "Is TOIL"),
     },
     "absence": {
+        "AbsenceLeaveTxnId": ("Absence Leave Txn Id", "Absence Id", "AbsenceLeaveTxnId"),
         "EmployeeId": ("Employee Id", "EmployeeId"),
         "StartDate": ("Absence Start Date", "Start Date"),
         "EndDate": ("Absence End Date", "End Date"),

@@ -13,6 +13,9 @@ Options (CLI values are strings; JSON for mappings):
 - ``holiday_statuses``: ``captured`` (Approved/Pending/Declined, default) or ``swagger``
   (Approved/Submitted/Rejected); ``currency``: ``symbol`` (``£``, default) or ``code`` (``GBP``);
 - ``renames``: ``{employee key: new EmployeeId}`` applied at start (default: employee 3 is ``PW003``);
+- ``paid_status``: the ``AbsencePaidStatus`` code of a paid absence, ``1`` (default) or ``2`` (the
+  other code is unpaid; which is which is [U]); ``paid_status_type``: ``int`` (real traffic, default)
+  or ``string`` (the spec's ``"1"``);
 - ``queries``: saved queries ``{name: kind}``, kinds ``holidays``, ``absences``, ``salaries``,
   ``allowances`` (default `DEFAULT_QUERIES`).
 """

@@ -22,7 +22,18 @@ from hris_sandbox.providers.peoplehr import render
 from hris_sandbox.server import ProviderApp, Request, Response
 
 API_KEY = "5127e153-2c80-492b-a9e4-fb3e50af61a8"
-AREAS = ("Employee", "Holiday", "Absence", "OtherEvent", "MaternityPaternity", "Salary", "Benefit", "Query")
+AREAS = (
+    "Employee",
+    "Holiday",
+    "Absence",
+    "OtherEvent",
+    "MaternityPaternity",
+    "Salary",
+    "Benefit",
+    "Timesheet",
+    "HolidayEntitlements",
+    "Query",
+)
 #: Status 5 message of a key without the area ("employee" and "Query Builder" are [V], the rest [I]).
 NO_ACCESS = {
     "Employee": "No access on employee schema.",
@@ -32,6 +43,8 @@ NO_ACCESS = {
     "MaternityPaternity": "No access on maternity paternity schema.",
     "Salary": "No access on salary schema.",
     "Benefit": "No access on benefit schema.",
+    "Timesheet": "No access on timesheet schema.",
+    "HolidayEntitlements": "No access on holiday entitlement schema.",
     "Query": "No access to Query Builder schema.",
 }
 #: Both spellings occur in real responses [V]; which action says which is [I].
@@ -76,6 +89,8 @@ class PeopleHRApp(ProviderApp):
         currency: str = "symbol",
         renames: Mapping[int, str] | None = None,
         queries: Mapping[str, str] | None = None,
+        paid_status: str = "1",
+        paid_status_type: str = "int",
     ) -> None:
         super().__init__(company)
         if rate_limit_response not in ("http429", "status6"):
@@ -95,7 +110,14 @@ class PeopleHRApp(ProviderApp):
         self._cache: dict[Any, Any] = {}
         self._cache_version: tuple[int, int] | None = None
         self.render = render.Renderer(
-            company, self.employee_id, self._rename_history, unique_key, holiday_statuses, currency
+            company,
+            self.employee_id,
+            self._rename_history,
+            unique_key,
+            holiday_statuses,
+            currency,
+            paid_status,
+            paid_status_type,
         )
         for key, new_id in (DEFAULT_RENAMES if renames is None else renames).items():
             if key in company.employees:
@@ -115,6 +137,11 @@ class PeopleHRApp(ProviderApp):
             "Benefit": {
                 "getbenefitbyemployeeid": self.get_benefit_by_employee_id,
                 "getbenefitbybenefitid": self.get_benefit_by_benefit_id,
+            },
+            "Timesheet": {"gettimesheetdetail": self.get_timesheet_detail},
+            "HolidayEntitlements": {
+                "getholidayentitlement": self.get_holiday_entitlement,
+                "getnextyearholidayentitlement": self.get_next_year_holiday_entitlement,
             },
             "Query": {"getqueryresultbyqueryname": self.get_query_result_by_query_name},
         }
@@ -379,6 +406,23 @@ class PeopleHRApp(ProviderApp):
         if not rows:
             raise Refusal(5, "Benefit Id is invalid.")
         return self._ok(rows[0])
+
+    def get_timesheet_detail(self, body: dict[str, Any]) -> Response:
+        employee = self._employee(body)
+        return self._ok(self.render.timesheets(employee, self._window(body, required=False)))
+
+    def get_holiday_entitlement(self, body: dict[str, Any]) -> Response:
+        """The leave years overlapping `StartDate`-`EndDate`; without dates, the current one [I]."""
+        employee = self._employee(body)
+        window = self._window(body, required=False)
+        year = self.company.as_of.year
+        first, last = (year, year) if window is None else (window[0].year, window[1].year)
+        first, last = max(first, employee.start_date.year), min(last, year + 1)
+        return self._ok(self.render.entitlements(employee, range(first, last + 1)))
+
+    def get_next_year_holiday_entitlement(self, body: dict[str, Any]) -> Response:
+        employee = self._employee(body)
+        return self._ok(self.render.entitlements(employee, [self.company.as_of.year + 1]))
 
     # -- /Query -------------------------------------------------------------------------------------
     def get_query_result_by_query_name(self, body: dict[str, Any]) -> Response:

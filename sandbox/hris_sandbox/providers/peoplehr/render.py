@@ -14,7 +14,15 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hris_sandbox.company import DEMONYMS, Company, Compensation, Employee, JobPeriod, TimeOffRequest
+from hris_sandbox.company import (
+    DEMONYMS,
+    Company,
+    Compensation,
+    Employee,
+    JobPeriod,
+    TimeOffRequest,
+    WorkEntry,
+)
 
 UK = ZoneInfo("Europe/London")  # LastActionDateTime is UK local time [I]
 
@@ -37,7 +45,6 @@ HOLIDAY_STATUSES = {
     },
 }
 SICKNESS_REASONS = ["Cold/Flu", "Migraine", "Back pain", "Stomach bug", "Other"]
-BANK_FIELDS = ("BankName", "BankAddress", "BankCode", "AccountNumber", "AccountName")
 EMPLOYMENT_FIELDS = (
     "PayrollCompany",
     "PayrollID",
@@ -122,6 +129,8 @@ class Renderer:
         unique_key: bool,
         holiday_statuses: str,
         currency: str,
+        paid_status: str = "1",
+        paid_status_type: str = "int",
     ) -> None:
         self.company = company
         self.employee_id = employee_id
@@ -129,6 +138,10 @@ class Renderer:
         self.unique_key = unique_key
         self.statuses = HOLIDAY_STATUSES[holiday_statuses]
         self.currency = currency
+        if paid_status not in ("1", "2") or paid_status_type not in ("int", "string"):
+            raise ValueError("paid_status must be '1' or '2', paid_status_type 'int' or 'string'")
+        self.paid_status = paid_status
+        self.paid_status_type = paid_status_type
 
     # -- employees ------------------------------------------------------------------------------
     def employee(self, e: Employee, history: bool = False) -> dict[str, Any]:
@@ -209,7 +222,7 @@ class Renderer:
             "ReportsToEffectiveDate": dv(iso(e.current.start) if manager else ""),
             "ReportsToEmployeeId": dv(self.employee_id(manager) if manager else ""),
             "ReportsToEmailAddress": dv(manager.email if manager else ""),
-            "NISNumber": fh(f"QQ{e.key % 1_000_000:06d}C" if e.country == "GB" else ""),
+            "NISNumber": fh(e.national_insurance),
             "Nationality": fh(DEMONYMS.get(e.nationality or "", "")),
             "EmploymentType": eff(employment_type, types),
             "EmploymentTypeEffectiveDate": dv(iso(types[-1][1])),
@@ -217,12 +230,12 @@ class Renderer:
             "HolidayAllowanceDays": dv(fixed(allowance, 2)),
             "HolidayAllowanceMins": dv(fixed(allowance_minutes, 0)),
             "NoticePeriod": fh("4 weeks" if e.worker_type == "employee" else "1 week"),
-            "ProbationEndDate": fh(iso(e.start_date + timedelta(days=182))),
+            "ProbationEndDate": fh(iso(e.probation_end)),
             "Gender": fh(GENDERS.get(e.gender, "Not Specified")),
             "ContactDetail": {
                 "Address": fh(address),
                 "WorkPhoneNumber": fh(e.work_phone),
-                "PersonalPhoneNumber": fh(""),
+                "PersonalPhoneNumber": fh(e.home_phone),
                 "PersonalEmail": fh(e.personal_email),
                 "Mobile": fh(e.mobile),
             },
@@ -251,7 +264,15 @@ class Renderer:
             if e.country == "GB"
             else [],
             "BackgroundDetail": [],
-            "BankDetail": {name: fh("") for name in BANK_FIELDS},
+            # one account, in PeopleHR's UK-shaped fields: the IBAN as the account number, the BIC as
+            # the bank code (a sort code in the UK) [I]
+            "BankDetail": {
+                "BankName": fh(e.bank_name),
+                "BankAddress": fh(""),
+                "BankCode": fh(e.bic),
+                "AccountNumber": fh(e.iban),
+                "AccountName": fh(f"{e.first_name} {e.last_name}" if e.iban else ""),
+            },
             "EmploymentDetail": {
                 name: fh(f"PAY-{e.key:05d}" if name == "PayrollID" else "") for name in EMPLOYMENT_FIELDS
             },
@@ -360,12 +381,19 @@ class Renderer:
             "ReferenceId": "",
         }
 
+    def paid_code(self, paid: bool) -> int | str:
+        """``AbsencePaidStatus``: an int in real traffic, ``"1"`` in the spec; which of 1/2 is paid is
+        [U] (option ``paid_status``, default 1)."""
+        code = self.paid_status if paid else {"1": "2", "2": "1"}[self.paid_status]
+        return int(code) if self.paid_status_type == "int" else code
+
     def absence(self, r: TimeOffRequest, window: tuple[date, date]) -> dict[str, Any]:
         company = self.company
         approver = company.employees.get(r.approver_key) if r.approver_key else None
         days = Decimal("0.5") if r.part_of_day in ("morning", "afternoon") else r.days
         interview = days >= 3
         return {
+            "AbsenceLeaveTxnId": r.key,
             "StartDate": iso(r.start),
             "EndDate": iso(r.end),
             "DurationDays": fixed(days, 2),
@@ -384,9 +412,64 @@ class Renderer:
             ]
             if r.note
             else [],
-            "AbsencePaidStatus": "1",
+            "AbsencePaidStatus": self.paid_code(company.time_off_type(r.type_key).paid),
             "EmergencyLeave": False,
         }
+
+    # -- holiday entitlements -------------------------------------------------------------------------
+    def entitlements(self, e: Employee, years: Iterable[int]) -> list[dict[str, Any]]:
+        """``GetHolidayEntitlement`` (P1): the holiday allowance per leave year, `Company.entitlement`;
+        the leave year is the calendar year here (a tenant setting in PeopleHR [I]), one row for each
+        year the employee is employed in."""
+        holiday = next(t for t in self.company.time_off_types if t.category == "VACATION")
+        last = e.termination_date.year if e.termination_date else max(years, default=e.start_date.year)
+        rows = []
+        for year in years:
+            days = self.company.entitlement(e, holiday, year)
+            if days is not None and e.start_date.year <= year <= last:
+                rows.append(
+                    {
+                        "StartDate": iso(date(year, 1, 1)),
+                        "EndDate": iso(date(year, 12, 31)),
+                        "MeasuredIn": "Days",
+                        "Entitlement": fixed(days, 2),
+                    }
+                )
+        return rows
+
+    # -- timesheets ---------------------------------------------------------------------------------
+    def timesheets(self, e: Employee, window: tuple[date, date] | None) -> list[dict[str, Any]]:
+        """``GetTimesheetDetail`` (P1): one row per day with up to 15 clock-in/out pairs (``HH:mm``, UK
+        local time [I]). PeopleHR has no break rows: a break is a clock-out and a clock-in again, so a
+        work entry with breaks is several pairs. Deleted entries are gone, as PeopleHR deletes."""
+        days: dict[date, list[tuple[datetime, datetime | None]]] = {}
+        changed: dict[date, datetime] = {}
+        for w in e.work_entries:
+            if w.deleted_at is None and w.kind == "work":  # a pause entry is a gap between pairs
+                day = w.clock_in.astimezone(UK).date()
+                days.setdefault(day, []).extend(segments(w))
+                changed[day] = max(changed.get(day, w.updated_at), w.updated_at)
+        rows = []
+        for day in sorted(d for d in days if window is None or window[0] <= d <= window[1]):
+            pairs = sorted(days[day], key=lambda pair: pair[0])[:15]
+            row: dict[str, Any] = {"TimesheetDate": iso(day)}
+            for n in range(1, 16):
+                start, end = pairs[n - 1] if n <= len(pairs) else (None, None)
+                row[f"TimeIn{n}"] = clock(start) if start else ""
+                row[f"TimeOut{n}"] = clock(end) if end else ""
+            week = [p for d, ps in days.items() if d.isocalendar()[:2] == day.isocalendar()[:2] for p in ps]
+            month = [p for d, ps in days.items() if (d.year, d.month) == (day.year, day.month) for p in ps]
+            row["TotalTimeWorkedTodayInMins"] = str(worked_minutes(pairs))
+            row["TotalTimeWorkedThisWeekInMins"] = str(worked_minutes(week))
+            row["TotalTimeWorkedThisMonthInMins"] = str(worked_minutes(month))
+            for way in ("In", "Out"):
+                for n in range(1, 16):
+                    row[f"IPAddressTime{way}{n}"] = f"10.0.{e.key % 250}.{n}" if row[f"Time{way}{n}"] else ""
+            row["TimesheetState"] = "Complete" if all(end for _, end in pairs) else "Incomplete"
+            row["Comments"] = ""
+            row["ChangedDate"] = iso(changed[day].astimezone(UK).date())
+            rows.append(row)
+        return rows
 
     # -- pay and benefits -------------------------------------------------------------------------
     def salaries(self, e: Employee, include_history: bool) -> list[dict[str, Any]]:
@@ -457,6 +540,7 @@ class Renderer:
                         rows.append(
                             person
                             | {
+                                "Annual Leave Txn Id": str(r.key),
                                 "Holiday Start Date": slashed(r.start),
                                 "Holiday End Date": slashed(r.end),
                                 "Duration Type": str(h["DurationType"]),
@@ -480,12 +564,13 @@ class Renderer:
                         rows.append(
                             person
                             | {
+                                "Absence Leave Txn Id": str(r.key),
                                 "Absence Start Date": slashed(r.start),
                                 "Absence End Date": slashed(r.end),
                                 "Duration (Days)": a["DurationDays"],
                                 "Part Of Day": a["PartOfDay"],
                                 "Reason": a["Reason"],
-                                "Paid Status": a["AbsencePaidStatus"],
+                                "Paid Status": str(a["AbsencePaidStatus"]),
                             }
                         )
             elif kind == "salaries":
@@ -515,6 +600,37 @@ class Renderer:
                     }
                 )
         return rows
+
+
+def clock(moment: datetime) -> str:
+    """A timesheet time: ``HH:mm`` in UK local time [I]."""
+    return moment.astimezone(UK).strftime("%H:%M")
+
+
+def segments(w: WorkEntry) -> list[tuple[datetime, datetime | None]]:
+    """The clock-in/out pairs of a work entry: its time between clock-in, breaks and clock-out. A break
+    outside the entry (the company draws lunch at noon, after some part-timers' clock-out) is no
+    clock-out and clock-in again, so it is left out."""
+    out: list[tuple[datetime, datetime | None]] = []
+    start = w.clock_in
+    for pause_start, pause_end in inner_breaks(w):
+        out.append((start, pause_start))
+        start = pause_end
+    out.append((start, w.clock_out))
+    return out
+
+
+def inner_breaks(w: WorkEntry) -> list[tuple[datetime, datetime]]:
+    """The entry's breaks that lie inside it."""
+    return [
+        (start, end)
+        for start, end in sorted(w.breaks)
+        if w.clock_in < start and (w.clock_out is None or end < w.clock_out)
+    ]
+
+
+def worked_minutes(pairs: Iterable[tuple[datetime, datetime | None]]) -> int:
+    return sum(int((end - start).total_seconds() // 60) for start, end in pairs if end)
 
 
 def employment_type_of(e: Employee, period: JobPeriod) -> str:
