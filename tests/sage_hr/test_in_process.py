@@ -69,6 +69,10 @@ def test_a_list_without_meta_is_one_page_and_a_non_advancing_next_page_stops():
             f"{BASE}/leave-management/policies", json={"data": [{"id": 1, "name": "Holiday", "unit": "days"}]}
         )
         m.get(
+            f"{BASE}/leave-management/policies/1",
+            json={"data": [{"id": 1, "name": "Holiday", "unit": "days", "only_full_days": False}]},
+        )
+        m.get(
             f"{BASE}/teams",
             json={"data": TEAMS[:2], "meta": {"current_page": 1, "next_page": 1, "per_page": 50}},
         )

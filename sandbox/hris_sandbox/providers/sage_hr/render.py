@@ -47,6 +47,17 @@ CATEGORIES = {"salary": "Salary", "hourly": "Hourly rate", "allowance": "Allowan
 # Leave policies: the company's types as Sage HR policies. Holiday accrues yearly; others are untracked.
 POLICY_COLORS = ["#2E86C1", "#DB263F", "#8E44AD", "#F39C12", "#7F8C8D", "#16A085"]
 TRACKED_ALLOWANCE = {"VACATION": Decimal(25)}
+# The switches of `/leave-management/policies/{id}` (S1 example, in its order).
+POLICY_SWITCHES = (
+    "enable_employee_access", "only_full_days", "enable_probation_period", "dont_allow_negative_amount",
+    "requests_in_advance_required", "enable_minimum_days", "enable_limited_days", "enable_dependent_policy",
+    "blocks_enabled", "no_reset", "termination_recalculation", "enable_service_accruals",
+    "child_allowance_enabled", "enable_negative_carryover", "max_accrual", "accrue_at_start",
+    "enable_monthly_expiration", "starter_monthly_accrual_limitation", "starter_yearly_accrual_limitation",
+    "auto_approves", "enable_specific_approvers", "override_approvers_enabled", "enable_duplicate_time_offs",
+    "enable_replacement", "replacement_required", "enable_scopped_replacement", "enable_replacement_away",
+    "enable_details", "require_details", "additional_field", "enable_attachment",
+)
 STATUS_DISPLAY = {"approved": "Approved", "pending": "Pending", "declined": "Declined"}
 
 
@@ -183,6 +194,23 @@ class SageView:
                 }
             )
         return out
+
+    def policy(self, key: int) -> dict[str, Any] | None:
+        """`/leave-management/policies/{id}`: the list fields plus the policy's switches (the spec's
+        ~30 booleans; the ones the company has facts for are rendered from them, the others false)."""
+        listed = next((p for p in self.policies() if p["id"] == key), None)
+        if listed is None:
+            return None
+        typ = self.company.time_off_type(key)
+        switches = dict.fromkeys(POLICY_SWITCHES, False) | {
+            "enable_employee_access": True,
+            "enable_details": True,
+            "only_full_days": not typ.half_days,
+            "auto_approves": not typ.requires_approval,
+            "accrue_at_start": not listed["do_not_accrue"],
+            "enable_replacement": typ.category == "VACATION",
+        }
+        return listed | switches
 
     # -- employees ----------------------------------------------------------------------------
     def _base(self, e: Employee) -> dict[str, Any]:
@@ -324,6 +352,30 @@ class SageView:
             {"id": 3, "label": "Languages", "type": "CustomTags", "value": languages, "options": None},
         ]
 
+    def allowances(self) -> list[dict[str, Any]]:
+        """The individual-allowances report: every active employee [I: the API does not say whether
+        leavers are listed] with each policy's yearly quantity and carry-over (quantities as strings)."""
+
+        def build() -> list[dict[str, Any]]:
+            return [
+                {
+                    "id": e.key,
+                    "full_name": f"{e.first_name} {e.last_name}",
+                    "eligibilities": [
+                        {
+                            "policy": {"id": typ.key, "name": typ.name},
+                            "quantity": f"{TRACKED_ALLOWANCE.get(typ.category, Decimal(0)):.1f}",
+                            "unit": typ.unit,
+                            "carryover": "0.0",
+                        }
+                        for typ in self.company.time_off_types
+                    ],
+                }
+                for e in self.company.active_employees()
+            ]
+
+        return self._cached("allowances", build)  # type: ignore[no-any-return]
+
     def balances(self, e: Employee) -> list[dict[str, Any]]:
         """Used (approved, this calendar year) and available per policy; available is null when untracked."""
         year = self.company.as_of.year
@@ -367,10 +419,19 @@ class SageView:
             "approval_date": r.decided_at.date().isoformat() if decided and r.decided_at else None,
             "hours": _number(r.hours),
             "specific_time": r.part_of_day == "hours",
+            "replacement": self._replacement(r),
             "fields": [{"title": "Cover arranged?", "answer": "yes" if r.key % 2 else "no"}]
             if r.key % 5 == 0
             else [],
         }
+
+    def _replacement(self, r: TimeOffRequest) -> dict[str, Any] | None:
+        """The colleague covering a request (S6: ``{id, full_name}``): the manager, on one vacation
+        request in three [I: which requests name one is the tenant's choice]."""
+        if self.company.time_off_type(r.type_key).category != "VACATION" or r.key % 3:
+            return None
+        manager = self.company.employees.get(self.company.employees[r.employee_key].manager_key or 0)
+        return {"id": manager.key, "full_name": f"{manager.first_name} {manager.last_name}"} if manager else None
 
     def requests_overlapping(self, lo: date, hi: date) -> list[dict[str, Any]]:
         """Requests with ``start_date <= hi`` and ``end_date >= lo`` (overlap [I]), by start date and id."""
