@@ -268,6 +268,8 @@ class WorkEntry:
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None
+    #: Breaks taken inside the entry (start, end): the entry still runs from clock-in to clock-out.
+    breaks: list[tuple[datetime, datetime]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -281,6 +283,43 @@ class Benefit:
     expires: date | None
     recover_on_termination: bool
     note: str
+
+
+#: Fixed-date public holidays per country (month, day, name), the days every calendar year has.
+FIXED_HOLIDAYS = {
+    "GB": [(1, 1, "New Year's Day"), (12, 25, "Christmas Day"), (12, 26, "Boxing Day")],
+    "ES": [
+        (1, 1, "Año Nuevo"),
+        (1, 6, "Epifanía del Señor"),
+        (5, 1, "Fiesta del Trabajo"),
+        (8, 15, "Asunción de la Virgen"),
+        (10, 12, "Fiesta Nacional de España"),
+        (12, 25, "Navidad"),
+    ],
+    "IE": [(1, 1, "New Year's Day"), (3, 17, "Saint Patrick's Day"), (12, 25, "Christmas Day")],
+    "FR": [(1, 1, "Jour de l'an"), (5, 1, "Fête du Travail"), (7, 14, "Fête nationale"), (12, 25, "Noël")],
+    "US": [(1, 1, "New Year's Day"), (7, 4, "Independence Day"), (12, 25, "Christmas Day")],
+    "PL": [(1, 1, "Nowy Rok"), (5, 3, "Święto Konstytucji 3 Maja"), (11, 11, "Narodowe Święto Niepodległości")],
+}
+
+
+def public_holidays(country: str, year: int) -> list[tuple[date, str]]:
+    """A country's public holidays of a year: its fixed-date days plus, for GB and IE, the first
+    Monday of May (the early May bank holiday / May Day)."""
+    days = [(date(year, month, day), name) for month, day, name in FIXED_HOLIDAYS.get(country, [])]
+    if country in ("GB", "IE"):
+        first_monday = date(year, 5, 1) + timedelta(days=(7 - date(year, 5, 1).weekday()) % 7)
+        days.append((first_monday, "Early May bank holiday" if country == "GB" else "May Day"))
+    return sorted(days)
+
+
+@dataclass(slots=True)
+class HolidayCalendar:
+    key: int
+    uid: str
+    name: str
+    country: str
+    days: list[tuple[date, str]]
 
 
 @dataclass(slots=True)
@@ -322,6 +361,16 @@ class Employee:
     benefits: list[Benefit] = field(default_factory=list)
     #: Departments the employee also belongs to besides `department_key` (Sesame allows several).
     secondary_department_keys: list[int] = field(default_factory=list)
+    home_phone: str | None = None
+    probation_end: date | None = None
+    #: Sensitive identifiers (test values only): national insurance / social security number, identity
+    #: document number (DNI/NIE and the like; None where the country has none), tax number, bank account.
+    national_insurance: str | None = None
+    national_id: str | None = None
+    tax_id: str | None = None
+    iban: str | None = None
+    bic: str | None = None
+    bank_name: str | None = None
 
     @property
     def current(self) -> JobPeriod:
@@ -551,7 +600,39 @@ class Company:
         self._generate_work_entries(employee, rng, work_entry_days)
         self._generate_benefits(employee, rng)
         self._generate_secondary_departments(employee)
+        self._generate_identity(employee)
+        self._generate_breaks(employee)
         return employee
+
+    def _generate_identity(self, emp: Employee) -> None:
+        """Home phone, probation end and the sensitive identifiers, drawn from their own generator so
+        that adding them did not change any other generated value. The numbers are test values only
+        (national insurance numbers use the never-issued ``QQ`` prefix, IBANs the check digits 00)."""
+        rng = random.Random(f"{self.seed}:{emp.key}:identity")
+        n = rng.randrange(10**8)
+        country = emp.country or "GB"
+        emp.home_phone = f"+44 113 496 {emp.key % 10000:04d}" if rng.random() < 0.4 else None
+        emp.probation_end = emp.start_date + timedelta(days=rng.choice([90, 182])) if rng.random() < 0.8 else None
+        if rng.random() < 0.9:
+            emp.national_insurance = (
+                f"QQ{n % 10**6:06d}{'ABCD'[n % 4]}" if country in ("GB", "IE") else f"{n % 100:02d}{n:08d}{n % 97:02d}"
+            )
+        if country not in ("GB", "IE", "US"):
+            emp.national_id = f"{n:08d}{'TRWAGMYFPDXBNJZSQVHLCKE'[n % 23]}"
+        if rng.random() < 0.7:
+            emp.tax_id = emp.national_id or f"{n:010d}"
+        if rng.random() < 0.8:
+            emp.iban = f"{country}00TEST{n:014d}"
+            emp.bic = f"TEST{country}2X"
+            emp.bank_name = "Test Bank"
+
+    def _generate_breaks(self, emp: Employee) -> None:
+        """A lunch break in about two work entries of three, from its own generator."""
+        rng = random.Random(f"{self.seed}:{emp.key}:breaks")
+        for entry in emp.work_entries:
+            if entry.clock_out is not None and rng.random() < 0.65:
+                start = entry.clock_in.replace(hour=12, minute=rng.choice([0, 15, 30]))
+                entry.breaks = [(start, start + timedelta(minutes=rng.choice([30, 45, 60])))]
 
     def _generate_secondary_departments(self, emp: Employee) -> None:
         """About one employee in twelve also belongs to a second department. Drawn from its own
@@ -759,6 +840,52 @@ class Company:
 
     def all_requests(self) -> list[TimeOffRequest]:
         return [r for e in self.employee_list() for r in e.requests]
+
+    def entitlement(self, emp: Employee, typ: TimeOffType, year: int) -> Decimal | None:
+        """The employee's allowance of a type for a calendar year, in the type's unit; None for a type
+        that is not tracked. Only holiday (VACATION) is tracked: 25 days for a full-time week,
+        pro rata to the weekly hours (not to a part year), the same in every provider's sandbox."""
+        del year  # the same every year
+        if typ.category != "VACATION":
+            return None
+        return (Decimal(25) * emp.weekly_hours / Decimal("37.5")).quantize(Decimal("0.01"))
+
+    def used(self, emp: Employee, typ: TimeOffType, year: int) -> Decimal:
+        """Approved time off of a type starting in a calendar year (days or hours, the type's unit),
+        not counting deleted requests nor requests that only cancel granted days."""
+        return sum(
+            (
+                r.days if typ.unit == "days" else r.hours
+                for r in emp.requests
+                if r.type_key == typ.key
+                and r.status == "approved"
+                and r.kind == "create"
+                and r.deleted_at is None
+                and r.start.year == year
+            ),
+            Decimal(0),
+        )
+
+    @property
+    def holiday_calendars(self) -> list[HolidayCalendar]:
+        """One public-holiday calendar per country of the company's locations, in location order."""
+        countries = list(dict.fromkeys(location.country for location in self.locations))
+        years = range(self.as_of.year - self.years, self.as_of.year + 2)
+        return [
+            HolidayCalendar(
+                i + 1,
+                _uid(self.seed, "holiday_calendar", i + 1),
+                f"{country} public holidays",
+                country,
+                [day for year in years for day in public_holidays(country, year)],
+            )
+            for i, country in enumerate(countries)
+        ]
+
+    def calendar_of(self, emp: Employee) -> HolidayCalendar:
+        """The calendar an employee follows: the one of their work location's country."""
+        country = self.location(emp.location_key).country
+        return next(c for c in self.holiday_calendars if c.country == country)
 
     def department(self, key: int) -> Department:
         return self.departments[key - 1]
