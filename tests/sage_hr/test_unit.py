@@ -104,9 +104,7 @@ def test_request_dates_answers_and_foreign_keys():
     )
     assert out["custom_fields"] == {"Approved?": True} and out["employee_note"] == "Birthday lunch"
     covered = mappings.time_off_request(request(replacement={"id": 12, "full_name": "Ada Lee"}), CTX)
-    assert covered["custom_fields"] == {
-        "replacement": {"employee_id": "sage_hr:acme:employee:12", "full_name": "Ada Lee"}
-    }
+    assert covered["custom_fields"] == {"replacement_employee_id": "sage_hr:acme:employee:12"}
 
 
 def test_employee_mapping_of_contract_type_nationality_and_address():

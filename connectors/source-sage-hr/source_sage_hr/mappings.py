@@ -231,11 +231,8 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
         if isinstance(f, Mapping) and f.get("title")
     }
     replacement = raw.get("replacement")
-    if isinstance(replacement, Mapping):
-        answers["replacement"] = {
-            "employee_id": ctx.ref("employee", replacement.get("id")),
-            "full_name": clean_str(replacement.get("full_name")),
-        }
+    if isinstance(replacement, Mapping):  # the colleague covering the absence
+        answers["replacement_employee_id"] = ctx.ref("employee", replacement.get("id"))
     policy = raw.get(POLICY_KEY) or {}
     type_name = clean_str(policy.get("name"))
     category = _category(type_name, ctx) if type_name else None
