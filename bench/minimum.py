@@ -25,13 +25,13 @@ def _pages(count: int, size: int) -> int:
 
 def sage_hr(company: Company, config: dict[str, Any], streams: Streams, incremental: bool) -> dict[str, int]:
     """Sage HR: fixed pages of 50; one `/employees?…history=true` read serves employees, employments
-    and the ids of both per-employee lists; leave requests only by date window of at most 65 days
+    and the ids of the per-employee lists (balances take theirs from the allowances report); leave requests only by date window of at most 65 days
     [I], and no changed-since filter, so an incremental sync re-reads every window that may have
     changed (the connector's documented look-back of 90 days, up to the one-year horizon)."""
     pages = lambda n: _pages(n, 50)  # noqa: E731
     active, leavers = company.active_employees(), company.terminated_employees()
     calls: dict[str, int] = {}
-    if streams & {"employees", "employments", "compensations", "time_off_balances"}:
+    if streams & {"employees", "employments", "compensations"}:
         calls["/employees"] = pages(len(active))
     if streams & {"employees", "compensations"}:
         calls["/terminated-employees"] = pages(len(leavers))
@@ -47,6 +47,8 @@ def sage_hr(company: Company, config: dict[str, Any], streams: Streams, incremen
         calls["/teams"] = pages(len(company.departments))
     if streams & {"time_off_types", "time_off_requests"}:
         calls["/leave-management/policies"] = pages(len(company.time_off_types))
+    if "time_off_types" in streams:  # half days and approval only in each policy's detail
+        calls["/leave-management/policies/{id}"] = len(company.time_off_types)
     if "time_off_requests" in streams:
         start = date.fromisoformat(config["start_date"])
         end = company.as_of + timedelta(days=int(config.get("future_horizon_days", 365)))
@@ -61,7 +63,10 @@ def sage_hr(company: Company, config: dict[str, Any], streams: Streams, incremen
     if "compensations" in streams:
         calls["/employees/{id}/compensations"] = sum(pages(len(e.compensations)) for e in active + leavers)
     if "time_off_balances" in streams:
-        calls["/employees/{id}/leave-management/balances"] = len(active)
+        # entitlements for everyone in pages of up to 100 [I]; used and available only per employee
+        calls["/leave-management/reports/individual-allowances"] = _pages(len(active), 100)
+        if config.get("include_balance_usage", True):
+            calls["/employees/{id}/leave-management/balances"] = len(active)
     return calls
 
 

@@ -156,6 +156,7 @@ def test_every_list_page_matches_the_vendor_schema(sandbox):
         ("/termination-reasons", {}),
         ("/leave-management/requests", {"from": "2025-01-01", "to": "2025-02-28"}),
         ("/leave-management/requests", {"from": "2026-03-01", "to": "2026-04-29"}),
+        ("/leave-management/reports/individual-allowances", {"per_page": "100"}),
     ):
         schema = response_schema(path)
         for index, body in enumerate(pages(sandbox, path, **params)):
@@ -166,6 +167,12 @@ def test_every_list_page_matches_the_vendor_schema(sandbox):
         fetch(sandbox, "/leave-management/policies").json(),
         "policies",
     )
+    for typ in sandbox.app.company.time_off_types:
+        check(
+            response_schema("/leave-management/policies/{id}"),
+            fetch(sandbox, f"/leave-management/policies/{typ.key}").json(),
+            f"policy {typ.key}",
+        )
 
 
 def test_single_objects_and_per_employee_lists_match_the_vendor_schema(sandbox):

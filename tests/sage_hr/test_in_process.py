@@ -69,6 +69,10 @@ def test_a_list_without_meta_is_one_page_and_a_non_advancing_next_page_stops():
             f"{BASE}/leave-management/policies", json={"data": [{"id": 1, "name": "Holiday", "unit": "days"}]}
         )
         m.get(
+            f"{BASE}/leave-management/policies/1",
+            json={"data": [{"id": 1, "name": "Holiday", "unit": "days", "only_full_days": False}]},
+        )
+        m.get(
             f"{BASE}/teams",
             json={"data": TEAMS[:2], "meta": {"current_page": 1, "next_page": 1, "per_page": 50}},
         )
@@ -302,3 +306,64 @@ def test_an_edge_403_with_retry_after_is_waited_out_not_taken_for_a_bad_key():
         )
         output = run_read(CONFIG, "departments")
     assert len(records(output, "departments")) == 2 and len(calls(m, "/teams")) == 2
+
+
+def allowance(key: int) -> dict[str, object]:
+    return {
+        "id": key,
+        "full_name": f"First{key} Berg",
+        "eligibilities": [
+            {"policy": {"id": 1, "name": "Holiday"}, "quantity": "25.0", "unit": "days", "carryover": "2.0"},
+            {"policy": {"id": 2, "name": "Sickday"}, "quantity": "0.0", "unit": "days", "carryover": "0.0"},
+        ],
+    }
+
+
+def mock_balances(m: requests_mock.Mocker, keys: list[int]) -> None:
+    m.get(f"{BASE}/leave-management/reports/individual-allowances", json=paged([allowance(k) for k in keys], 100))
+    for key in keys:
+        m.get(
+            f"{BASE}/employees/{key}/leave-management/balances",
+            json={"data": [{"policy_id": 1, "used": 6.5, "available": 20.5}, {"policy_id": 2, "used": 3, "available": None}]},
+        )
+
+
+def test_balances_join_the_allowances_report_to_each_employees_balances():
+    with requests_mock.Mocker() as m:
+        mock_balances(m, list(range(1, 131)))
+        output = run_read(CONFIG, "time_off_balances")
+    rows = {r["remote_id"]: r for r in records(output, "time_off_balances")}
+    assert len(rows) == 260
+    holiday, sick = rows["7:1"], rows["7:2"]
+    assert (holiday["entitlement"], holiday["used"], holiday["balance"], holiday["unit"]) == ("25", "6.5", "20.5", "DAYS")
+    assert holiday["custom_fields"] == {"carryover": "2"}
+    assert (sick["entitlement"], sick["used"], sick.get("balance")) == ("0", "3", None)
+    assert [q.get("page") for q in calls(m, "/leave-management/reports/individual-allowances")] == [None, ["2"]]
+    assert all(q["per_page"] == ["100"] for q in calls(m, "/leave-management/reports/individual-allowances"))
+    assert len([r for r in m.request_history if r.path.endswith("/leave-management/balances")]) == 130
+
+
+def test_balances_without_usage_read_only_the_report():
+    with requests_mock.Mocker() as m:
+        mock_balances(m, [1, 2, 3])
+        output = run_read({**CONFIG, "include_balance_usage": False}, "time_off_balances")
+        assert not [r for r in m.request_history if r.path.endswith("/leave-management/balances")]
+    rows = records(output, "time_off_balances")
+    assert len(rows) == 6 and all(r.get("used") is None and r.get("balance") is None for r in rows)
+    assert {r["entitlement"] for r in rows} == {"25", "0"}
+
+
+def test_a_balance_call_answering_404_reports_nothing_deleted():
+    with requests_mock.Mocker() as m:
+        mock_balances(m, [1, 2, 3])
+        first = run_read(CONFIG, "time_off_balances")
+        mock_balances(m, [1, 2])  # employee 3 left the report ...
+        m.get(  # ... and employee 2 is deleted while the sync runs
+            f"{BASE}/employees/2/leave-management/balances", status_code=404, json={"error_code": "not_found", "errors": []}
+        )
+        second = run_read(CONFIG, "time_off_balances", state=final_state(first))
+        assert not [r for r in records(second, "time_off_balances") if r.get("is_deleted")]
+        mock_balances(m, [1, 2])
+        third = run_read(CONFIG, "time_off_balances", state=final_state(second))
+    gone = {r["remote_id"] for r in records(third, "time_off_balances") if r.get("is_deleted")}
+    assert gone == {"3:1", "3:2"}

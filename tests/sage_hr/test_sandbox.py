@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 import requests
@@ -153,6 +154,37 @@ def test_per_employee_endpoints_and_unknown_ids(sandbox):
     assert "meta" not in policies and isinstance(policies["data"][0]["default_allowance"], str)
     for path in ("/employees/999999/compensations", "/employees/abc/custom-fields", "/no-such-endpoint"):
         assert get(sandbox, path).json() == {"error_code": "not_found", "errors": []}
+
+
+def test_allowances_report_pages_and_agrees_with_the_balances_and_the_company(sandbox):
+    company = sandbox.app.company
+    year = company.as_of.year
+    first = get(sandbox, "/leave-management/reports/individual-allowances").json()
+    assert first["meta"]["per_page"] == 30 and len(first["data"]) == min(30, len(company.active_employees()))
+    capped = get(sandbox, "/leave-management/reports/individual-allowances", per_page="500").json()
+    assert capped["meta"]["per_page"] == 100
+    rows = capped["data"]
+    assert [r["id"] for r in rows] == [e.key for e in company.active_employees()][:100]
+    holiday = company.time_off_types[0]
+    for row in rows[:20]:
+        employee = company.employees[row["id"]]
+        eligibility = next(x for x in row["eligibilities"] if x["policy"]["id"] == holiday.key)
+        assert Decimal(eligibility["quantity"]) == company.entitlement(employee, holiday, year)
+        assert isinstance(eligibility["quantity"], str) and eligibility["carryover"] == "0.0"
+        balance = get(sandbox, f"/employees/{employee.key}/leave-management/balances").json()["data"][0]
+        assert Decimal(str(balance["used"])) == company.used(employee, holiday, year)
+        assert Decimal(str(balance["available"])) == (
+            company.entitlement(employee, holiday, year) - company.used(employee, holiday, year)
+        ).quantize(Decimal("0.01"))
+
+
+def test_policy_detail_is_one_object_in_an_array_with_the_companys_switches(sandbox):
+    for typ in sandbox.app.company.time_off_types:
+        body = get(sandbox, f"/leave-management/policies/{typ.key}").json()
+        assert "meta" not in body and len(body["data"]) == 1
+        policy = body["data"][0]
+        assert (policy["only_full_days"], policy["auto_approves"]) == (not typ.half_days, not typ.requires_approval)
+    assert get(sandbox, "/leave-management/policies/999").json() == {"error_code": "not_found", "errors": []}
 
 
 def test_rate_limit_mode_answers_429_with_retry_after():

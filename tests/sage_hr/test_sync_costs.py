@@ -22,8 +22,8 @@ pytestmark = pytest.mark.slow
 WINDOW_DAYS, LOOKBACK_DAYS, HORIZON_DAYS = 65, 90, 365
 
 
-def pages(count: int) -> int:
-    return max(1, -(-count // 50))
+def pages(count: int, per_page: int = 50) -> int:
+    return max(1, -(-count // per_page))
 
 
 def windows(start: date, end: date) -> list[tuple[date, date]]:
@@ -52,8 +52,11 @@ def expected_calls(
         "GET /api/termination-reasons": pages(len(company.termination_reasons)) if leavers_to_fetch else 0,
         "GET /api/employees/{id}/custom-fields": len(everyone),
         "GET /api/teams": pages(len(company.departments)),
-        # time_off_types and the requests' policy names
+        # time_off_types and the requests' policy names; each policy's detail for time_off_types
         "GET /api/leave-management/policies": 1,
+        "GET /api/leave-management/policies/{id}": len(company.time_off_types),
+        # the balances' entitlements and carry-over, 100 employees a page
+        "GET /api/leave-management/reports/individual-allowances": pages(len(active), 100),
         "GET /api/leave-management/requests": sum(
             pages(sum(1 for r in requests if r.start <= hi and r.end >= lo)) for lo, hi in grid
         ),
@@ -126,6 +129,19 @@ def chain() -> Chain:
         pending = next(
             r for e in active[4:] for r in e.requests if r.status == "pending" and r.start > company.as_of
         )
+        floor = today - timedelta(days=LOOKBACK_DAYS)
+        reread = [
+            w
+            for w in windows(date.fromisoformat(config["start_date"]), today + timedelta(days=HORIZON_DAYS))
+            if w[1] >= floor
+        ]
+        # requests naming the deleted person as their replacement lose it (in the re-read windows)
+        replaced = {
+            str(row["id"])
+            for lo, hi in reread
+            for row in sandbox.app.view.requests_overlapping(lo, hi)
+            if (row["replacement"] or {}).get("id") == deleted.key and row["employee_id"] != deleted.key
+        }
         company.edit_employee(edited.key, last_name="Scale-Edited")
         company.delete_employee(deleted.key)
         new_request = company.add_time_off_request(requester.key, start=company.as_of + timedelta(days=20))
@@ -133,18 +149,13 @@ def chain() -> Chain:
         company.edit_employee(
             leaver.key, termination_date=company.as_of - timedelta(days=1), termination_reason=1
         )
-        floor = today - timedelta(days=LOOKBACK_DAYS)
-        reread = [
-            w
-            for w in windows(date.fromisoformat(config["start_date"]), today + timedelta(days=HORIZON_DAYS))
-            if w[1] >= floor
-        ]
         changes = {
             "edited": edited.key,
             "deleted": deleted,
             "leaver": leaver,
             "new_request": new_request.key,
             "approved": pending.key,
+            "replaced": replaced,
             # the deleted person's requests that a re-read window lists (older windows are not re-read)
             "deleted_requests": {
                 str(r.key)
@@ -232,7 +243,13 @@ def test_changes_arrive_exactly_once(chain):
     )
     requests = {r["remote_id"]: r for r in after.records("time_off_requests")}
     assert (
-        set(requests) == {str(changes["new_request"]), str(changes["approved"])} | changes["deleted_requests"]
+        set(requests)
+        == {str(changes["new_request"]), str(changes["approved"])}
+        | changes["deleted_requests"]
+        | changes["replaced"]
+    )
+    assert changes["replaced"] and all(
+        "replacement_employee_id" not in (requests[rid].get("custom_fields") or {}) for rid in changes["replaced"]
     )
     assert requests[str(changes["new_request"])]["status"] == "REQUESTED"
     assert requests[str(changes["approved"])]["status"] == "APPROVED"

@@ -103,6 +103,8 @@ def test_request_dates_answers_and_foreign_keys():
         out["employee_id"] == "sage_hr:acme:employee:5" and out["type_id"] == "sage_hr:acme:time_off_type:2"
     )
     assert out["custom_fields"] == {"Approved?": True} and out["employee_note"] == "Birthday lunch"
+    covered = mappings.time_off_request(request(replacement={"id": 12, "full_name": "Ada Lee"}), CTX)
+    assert covered["custom_fields"] == {"replacement_employee_id": "sage_hr:acme:employee:12"}
 
 
 def test_employee_mapping_of_contract_type_nationality_and_address():
@@ -121,8 +123,16 @@ def test_employee_mapping_of_contract_type_nationality_and_address():
         "post_code": "LS1 4DY",
         "country": "GB",
         "team_id": 14,
+        "home_phone": "+44 113 555 0199",
+        "personal_identification_number": "38702030123",
+        "tax_number": "NO-TX-4471",
     }
     out = mappings.employee(raw, MappingContext("sage_hr", "acme", {}, {"listing": "employees"}))
+    assert (out["home_phone_number"], out["national_id"], out["tax_id"]) == (
+        "+44 113 555 0199",
+        "38702030123",
+        "NO-TX-4471",
+    )
     assert (out["time_type"], out["worker_type"], out["employment_type"]) == (
         "PART_TIME",
         "EMPLOYEE",
@@ -180,13 +190,91 @@ def test_compensation_and_balance_ids_are_synthetic_and_money_is_decimal():
         "BASE_SALARY",
     )
     assert comp["is_current"] is True
-    balance = mappings.time_off_balance({"policy_id": 2, "used": 3, "available": None}, ctx)
+    untracked = {
+        "employee_id": 7,
+        "policy": {"id": 2, "name": "Sickday"},
+        "quantity": "0.0",
+        "unit": "days",
+        "carryover": "0.0",
+        "balance": {"policy_id": 2, "used": 3, "available": None},
+    }
+    balance = mappings.time_off_balance(untracked, CTX)
     assert (balance["remote_id"], balance["used"], balance["balance"], balance["entitlement"]) == (
         "7:2",
         "3",
         None,
-        None,
+        "0",
     )
+    tracked = untracked | {
+        "policy": {"id": 1, "name": "Holiday"},
+        "quantity": "25.0",
+        "carryover": "2.0",
+        "balance": {"policy_id": 1, "used": 6.5, "available": 20.5},
+    }
+    balance = mappings.time_off_balance(tracked, CTX)
+    assert (balance["entitlement"], balance["used"], balance["balance"], balance["unit"]) == (
+        "25",
+        "6.5",
+        "20.5",
+        "DAYS",
+    )
+    assert balance["custom_fields"] == {"carryover": "2"}
+    # include_balance_usage off: the report's facts only
+    report_only = mappings.time_off_balance({k: v for k, v in tracked.items() if k != "balance"}, CTX)
+    assert (report_only["entitlement"], report_only["used"], report_only["balance"]) == ("25", None, None)
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("Vacaciones", "VACATION"),
+        ("Baja médica", "SICK"),
+        ("Asuntos propios", "PERSONAL"),
+        ("Congés payés", "VACATION"),
+        ("Arrêt maladie", "SICK"),
+        ("Congé sans solde", "UNPAID"),
+        ("Urlaub", "VACATION"),
+        ("Elternzeit", "PARENTAL"),
+        ("Überstundenausgleich", "TIME_IN_LIEU"),
+        ("Férias", "VACATION"),
+        ("Licença de maternidade", "PARENTAL"),
+        ("Feriado", "PUBLIC_HOLIDAY"),
+    ],
+)
+def test_policy_names_in_other_languages(name, category):
+    assert mappings.time_off_type({"id": 1, "name": name, "unit": "days"}, CTX)["category"] == category
+
+
+def test_a_users_override_wins_over_the_language_tables():
+    ctx = MappingContext("sage_hr", "acme", {"policy_categories": {"Vacaciones": "PERSONAL"}}, {})
+    assert mappings.time_off_type({"id": 1, "name": "vacaciones", "unit": "days"}, ctx)["category"] == "PERSONAL"
+
+
+def test_policy_switches_and_accrual_settings():
+    policy = {
+        "id": 1,
+        "name": "Holiday",
+        "color": "#2E86C1",
+        "do_not_accrue": False,
+        "unit": "days",
+        "default_allowance": "25",
+        "max_carryover": "5.0",
+        "accrue_type": "yearly",
+        "only_full_days": False,
+        "auto_approves": True,
+        "enable_replacement": True,
+    }
+    out = mappings.time_off_type(policy, CTX)
+    assert (out["half_days_supported"], out["requires_approval"]) == (True, False)
+    assert out["custom_fields"] == {
+        "default_allowance": "25",
+        "max_carryover": "5.0",
+        "accrue_type": "yearly",
+        "do_not_accrue": False,
+        "enable_replacement": True,
+    }
+    listed_only = mappings.time_off_type({k: policy[k] for k in ("id", "name", "unit")}, CTX)
+    assert (listed_only["half_days_supported"], listed_only["requires_approval"]) == (None, None)
 
 
 def test_periods_cut_three_histories_at_every_change():

@@ -28,6 +28,8 @@ from unified_hris.parsing import (
 )
 
 from source_sage_hr.components.extractors import (
+    BALANCE_EMPLOYEE_KEY,
+    BALANCE_KEY,
     CUSTOM_FIELDS_KEY,
     POLICY_KEY,
     REASON_TYPE_KEY,
@@ -38,6 +40,10 @@ TABLES = load_tables(
     yaml.safe_load(resources.files("source_sage_hr").joinpath("mappings.yaml").read_text("utf-8"))
 )
 TERMINATED_LISTING = "terminated-employees"
+#: Policy fields with no unified slot, kept in the time-off type's custom_fields: the allowance and its
+#: accrual rules, and every switch (boolean) of the policy's detail but the two mapped ones.
+POLICY_SETTINGS = ("default_allowance", "max_carryover", "accrue_type")
+MAPPED_SWITCHES = frozenset({"only_full_days", "auto_approves"})
 ANNUAL_FACTOR = {"YEAR": 1, "HALF_YEAR": 2, "QUARTER": 4, "MONTH": 12, "TWO_WEEKS": 26, "WEEK": 52}
 
 
@@ -101,6 +107,7 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "work_email": clean_str(raw.get("email")),
         "mobile_phone_number": clean_str(raw.get("mobile_phone")),
         "work_phone_number": clean_str(raw.get("work_phone")),
+        "home_phone_number": clean_str(raw.get("home_phone")),
         "job_title": clean_str(raw.get("position")),
         "department_id": ctx.ref("department", team),
         "group_ids": ctx.refs("department", [team] if team is not None else []),
@@ -122,6 +129,9 @@ def employee(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
         "termination_type_raw": termination_type_raw,
         "avatar_url": clean_str(raw.get("picture_url")),
         "home_address": _address(raw),
+        # sensitive: UnifiedRecord blanks them unless include_sensitive is on
+        "national_id": clean_str(raw.get("personal_identification_number")),
+        "tax_id": clean_str(raw.get("tax_number")),
         "custom_fields": _custom_fields(raw.get(CUSTOM_FIELDS_KEY)),
     }
 
@@ -169,6 +179,10 @@ def time_off_type(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]
     name = clean_str(raw.get("name"))
     category = _category(name, ctx)
     unit, unit_raw = TABLES["time_unit"].pair(raw.get("unit"))
+    full_days, auto_approves = raw.get("only_full_days"), raw.get("auto_approves")
+    settings = {key: raw[key] for key in POLICY_SETTINGS if key in raw} | {
+        key: value for key, value in raw.items() if isinstance(value, bool) and key not in MAPPED_SWITCHES
+    }
     return {
         "remote_id": raw["id"],
         "name": name,
@@ -176,7 +190,10 @@ def time_off_type(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]
         "category_raw": name,
         "unit": unit,
         "unit_raw": unit_raw,
+        "half_days_supported": not full_days if isinstance(full_days, bool) else None,
+        "requires_approval": not auto_approves if isinstance(auto_approves, bool) else None,
         "is_paid": False if category == "UNPAID" else None,
+        "custom_fields": settings or None,
     }
 
 
@@ -213,6 +230,9 @@ def time_off_request(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, A
         for f in raw.get("fields") or []
         if isinstance(f, Mapping) and f.get("title")
     }
+    replacement = raw.get("replacement")
+    if isinstance(replacement, Mapping):  # the colleague covering the absence
+        answers["replacement_employee_id"] = ctx.ref("employee", replacement.get("id"))
     policy = raw.get(POLICY_KEY) or {}
     type_name = clean_str(policy.get("name"))
     category = _category(type_name, ctx) if type_name else None
@@ -271,17 +291,20 @@ def compensation(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
 
 
 def time_off_balance(raw: Mapping[str, Any], ctx: MappingContext) -> dict[str, Any]:
-    employee_id = ctx.stream_slice.get("employee_id")
-    used, balance = parse_decimal(raw.get("used")), parse_decimal(raw.get("available"))
-    entitlement = (
-        parse_decimal(Decimal(used) + Decimal(balance)) if used is not None and balance is not None else None
-    )
+    """One eligibility of the allowances report (the year's quantity, carry-over) with the policy's
+    row of the employee's balances (used, available), when read."""
+    employee_id = raw.get(BALANCE_EMPLOYEE_KEY)
+    policy_id = (raw.get(POLICY_KEY) or {}).get("id")
+    row = raw.get(BALANCE_KEY) or {}
+    carryover = parse_decimal(raw.get("carryover"))
     return {
-        "remote_id": f"{employee_id}:{raw.get('policy_id')}",
+        "remote_id": f"{employee_id}:{policy_id}",
         "remote_id_is_synthetic": True,
         "employee_id": ctx.ref("employee", employee_id),
-        "type_id": ctx.ref("time_off_type", raw.get("policy_id")),
-        "balance": balance,
-        "used": used,
-        "entitlement": entitlement,
+        "type_id": ctx.ref("time_off_type", policy_id),
+        "balance": parse_decimal(row.get("available")),
+        "used": parse_decimal(row.get("used")),
+        "entitlement": parse_decimal(raw.get("quantity")),
+        "unit": TABLES["time_unit"](raw.get("unit")),
+        "custom_fields": {"carryover": carryover} if carryover is not None else None,
     }

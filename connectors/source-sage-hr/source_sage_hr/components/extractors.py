@@ -12,6 +12,11 @@
   `/employees?team_history=true&employment_status_history=true&position_history=true`.
 - `LeaveRequestsExtractor`: leave requests with their policy's name and unit (requests carry only
   ``policy_id``), from one `/leave-management/policies` call per sync.
+- `PoliciesExtractor`: each policy of `/leave-management/policies` with the switches of its detail
+  (`/leave-management/policies/{id}`, one call per policy).
+- `BalancesExtractor`: one record per employee and policy of the individual-allowances report
+  (yearly quantity and carry-over) and, when ``include_balance_usage`` is on, of the employee's
+  `/employees/{id}/leave-management/balances` (used and available; one call per employee).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from unified_hris.parsing import parse_date
 from unified_hris_cdk.decoders import response_json
 from unified_hris_cdk.partition_routers import records
 from unified_hris_cdk.scope import SyncScope
-from unified_hris_cdk.skips import kept_record
+from unified_hris_cdk.skips import kept_record, skipped_partition
 
 from source_sage_hr.components.terminations import TerminationMemo, digest
 
@@ -46,6 +51,9 @@ TERMINATION_KEY = "termination"
 REASON_TYPE_KEY = "termination_reason_type"
 CUSTOM_FIELDS_KEY = "custom_fields"
 POLICY_KEY = "policy"
+#: Keys of a balance record (an eligibility of the allowances report and the balance row of its policy).
+BALANCE_EMPLOYEE_KEY = "employee_id"
+BALANCE_KEY = "balance"
 #: History arrays of `/employees?*_history=true` (employment periods; not part of an employee record).
 HISTORIES = {"position": "position_history", "team": "team_history", "status": "employment_status_history"}
 HISTORY_KEYS = frozenset(HISTORIES.values())
@@ -218,3 +226,53 @@ class LeaveRequestsExtractor(RecordExtractor):
             if policy is not None:
                 record[POLICY_KEY] = policy
             yield record
+
+
+@dataclass
+class PoliciesExtractor(RecordExtractor):
+    """``requester`` reads a policy's detail (its error handler ignores 404: a policy deleted during
+    the sync keeps its last record)."""
+
+    requester: Requester
+    parameters: InitVar[Mapping[str, Any]]
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
+        for item in _data(response) or []:
+            detail = self.requester.send_request(path=f"leave-management/policies/{item['id']}")
+            rows = _data(detail) if detail is not None and detail.status_code == 200 else None
+            if not rows:
+                yield kept_record(item["id"], "the policy's detail call answered 404")
+                continue
+            yield {**rows[0], **item}  # the detail wraps one object in an array [V]
+
+
+@dataclass
+class BalancesExtractor(RecordExtractor):
+    """``requester`` reads an employee's balances (its error handler ignores 404). An employee whose
+    call answers 404 (deleted during the sync) leaves the report not read completely: no balance is
+    reported deleted this sync, and the next one sees whether the employee is gone."""
+
+    requester: Requester
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
+        usage = self.config.get("include_balance_usage", True)
+        for item in _data(response) or []:
+            employee_id = item["id"]
+            rows: dict[Any, dict[str, Any]] = {}
+            for eligibility in item.get("eligibilities") or []:
+                policy = eligibility.get("policy") or {}
+                rows[policy.get("id")] = {BALANCE_EMPLOYEE_KEY: employee_id, **eligibility}
+            if usage:
+                balances = self.requester.send_request(path=f"employees/{employee_id}/leave-management/balances")
+                if balances is None or balances.status_code != 200:
+                    yield skipped_partition(f"the balances of employee {employee_id} answered 404")
+                    continue
+                for row in _data(balances) or []:
+                    policy_id = row.get("policy_id")
+                    base = rows.setdefault(
+                        policy_id, {BALANCE_EMPLOYEE_KEY: employee_id, POLICY_KEY: {"id": policy_id}}
+                    )
+                    base[BALANCE_KEY] = row
+            yield from rows.values()

@@ -7,6 +7,8 @@ Served under ``/api`` (a connector's base URL is ``http://127.0.0.1:PORT/api``):
   `/leave-management/requests`, `/employees/{id}/compensations`) serve a fixed 50 per page (``page``
   is 1-based, ``per_page`` is ignored) with ``meta`` {current_page, next_page, previous_page,
   total_pages, per_page, total_entries}; a page past the end is empty with its ``meta``;
+- `/leave-management/reports/individual-allowances` honours ``per_page`` (see the options);
+  `/leave-management/policies/{id}` answers ``data: [policy]`` (one object in an array);
 - `/leave-management/policies`, `/employees/{id}/custom-fields` and
   `/employees/{id}/leave-management/balances` answer with ``data`` and no ``meta``;
 - `/employees` and `/employees/{id}` include ``team_history``, ``employment_status_history`` and
@@ -27,7 +29,9 @@ Options (strings from the CLI are accepted):
   60 a minute is the connector's default budget and what the bench's realistic rows enforce;
 - ``cancelled_spelling``: ``cancelled`` or ``canceled`` for cancelled leave [U];
 - ``approval_date_on_decline``: also date declined requests in ``approval_date`` [I];
-- ``window_limit_days`` (65 [V]) and ``window_error`` (the 422 message [I]).
+- ``window_limit_days`` (65 [V]) and ``window_error`` (the 422 message [I]);
+- ``allowances_max_per_page``: the largest ``per_page`` the individual-allowances report honours
+  (100 [I]; its default page is 30 [I], S1 shows only an example of 25).
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ API_KEY = "sage-sandbox-key-6f1d2c9a8b7e4d3c"
 NON_ADMIN_KEY = "sage-sandbox-non-admin-5a4b3c2d1e0f"
 PER_PAGE = 50
 HISTORY_FLAGS = ("team_history", "employment_status_history", "position_history")
+ALLOWANCES_PER_PAGE = 30  # the report's default page size [I]: S1 shows only an example of 25
 WINDOW_ERROR = "Days between from date and to date must be less than 65"
 
 
@@ -75,6 +80,7 @@ class SageHRApp(ProviderApp):
         window_limit_days: int = 65,
         window_error: str = WINDOW_ERROR,
         options: SageOptions | None = None,
+        allowances_max_per_page: int = 100,
     ) -> None:
         super().__init__(company)
         self.api_key = api_key
@@ -82,6 +88,7 @@ class SageHRApp(ProviderApp):
         self.limiter = SlidingWindowLimiter(rate_limit, rate_window) if rate_limit else None
         self.window_limit_days = window_limit_days
         self.window_error = window_error
+        self.allowances_max_per_page = allowances_max_per_page
         self.view = SageView(company, options or SageOptions())
         routes = {
             "/api/employees": self.employees,
@@ -92,6 +99,8 @@ class SageHRApp(ProviderApp):
             "/api/positions": self.positions,
             "/api/termination-reasons": self.termination_reasons,
             "/api/leave-management/policies": self.policies,
+            "/api/leave-management/policies/{id}": self.policy,
+            "/api/leave-management/reports/individual-allowances": self.allowances,
             "/api/leave-management/requests": self.leave_requests,
             "/api/employees/{id}/compensations": self.compensations,
             "/api/employees/{id}/custom-fields": self.custom_fields,
@@ -151,9 +160,10 @@ class SageHRApp(ProviderApp):
         request: Request,
         items: list[dict[str, Any]],
         each: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        per_page: int = PER_PAGE,
     ) -> Response:
         page = int_arg(request.arg("page"), 1)
-        chunk, pages = paginate(items, page, PER_PAGE)
+        chunk, pages = paginate(items, page, per_page)
         if each is not None:
             chunk = [each(item) for item in chunk]
         meta = {
@@ -161,7 +171,7 @@ class SageHRApp(ProviderApp):
             "next_page": page + 1 if page < pages else None,
             "previous_page": page - 1 if page > 1 else None,
             "total_pages": pages,
-            "per_page": PER_PAGE,
+            "per_page": per_page,
             "total_entries": len(items),
         }
         return Response.json({"data": chunk, "meta": meta})
@@ -207,6 +217,19 @@ class SageHRApp(ProviderApp):
 
     def policies(self, request: Request) -> Response:
         return Response.json({"data": self.view.policies()})
+
+    def policy(self, request: Request) -> Response:
+        try:
+            policy = self.view.policy(int(request.params["id"]))
+        except ValueError:
+            policy = None
+        if policy is None:
+            return error("not_found", 404)
+        return Response.json({"data": [policy]})  # one object in an array [V]
+
+    def allowances(self, request: Request) -> Response:
+        per_page = int_arg(request.arg("per_page"), ALLOWANCES_PER_PAGE, maximum=self.allowances_max_per_page)
+        return self._page(request, self.view.allowances(), per_page=per_page)
 
     def leave_requests(self, request: Request) -> Response:
         today = self.company.as_of
@@ -261,6 +284,7 @@ def create_app(company: Company, **options: Any) -> SageHRApp:
         window_limit_days=int(options.pop("window_limit_days", 65)),
         window_error=str(options.pop("window_error", WINDOW_ERROR)),
         options=quirks,
+        allowances_max_per_page=int(options.pop("allowances_max_per_page", 100)),
     )
     if options:
         raise ValueError(f"unknown sage-hr sandbox options: {', '.join(sorted(options))}")

@@ -16,7 +16,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from hris_sandbox.company import DEMONYMS, Company, Compensation, Employee, JobPeriod, TimeOffRequest
+from hris_sandbox.company import (
+    DEMONYMS,
+    Company,
+    Compensation,
+    Employee,
+    JobPeriod,
+    TimeOffRequest,
+    TimeOffType,
+)
 
 # Sage HR's employment_status is the tenant's contract-type list; ids are the tenant's. [V] shape, values [I]
 EMPLOYMENT_STATUSES = {"Full-time": 1, "Part-time": 2, "Contractor": 3, "Intern": 4}
@@ -44,9 +52,19 @@ REASON_TYPES = {"retirement": "voluntary", "end_of_contract": "involuntary"}
 # Compensation vocabulary: S1 shows only monthly/Salary; the rest is [U].
 PERIODS = {"year": "yearly", "month": "monthly", "hour": "hourly"}
 CATEGORIES = {"salary": "Salary", "hourly": "Hourly rate", "allowance": "Allowance"}
-# Leave policies: the company's types as Sage HR policies. Holiday accrues yearly; others are untracked.
+# Leave policies: the company's types as Sage HR policies; tracked types (`Company.entitlement`) accrue yearly.
 POLICY_COLORS = ["#2E86C1", "#DB263F", "#8E44AD", "#F39C12", "#7F8C8D", "#16A085"]
-TRACKED_ALLOWANCE = {"VACATION": Decimal(25)}
+# The switches of `/leave-management/policies/{id}` (S1 example, in its order).
+POLICY_SWITCHES = (
+    "enable_employee_access", "only_full_days", "enable_probation_period", "dont_allow_negative_amount",
+    "requests_in_advance_required", "enable_minimum_days", "enable_limited_days", "enable_dependent_policy",
+    "blocks_enabled", "no_reset", "termination_recalculation", "enable_service_accruals",
+    "child_allowance_enabled", "enable_negative_carryover", "max_accrual", "accrue_at_start",
+    "enable_monthly_expiration", "starter_monthly_accrual_limitation", "starter_yearly_accrual_limitation",
+    "auto_approves", "enable_specific_approvers", "override_approvers_enabled", "enable_duplicate_time_offs",
+    "enable_replacement", "replacement_required", "enable_scopped_replacement", "enable_replacement_away",
+    "enable_details", "require_details", "additional_field", "enable_attachment",
+)
 STATUS_DISPLAY = {"approved": "Approved", "pending": "Pending", "declined": "Declined"}
 
 
@@ -64,6 +82,11 @@ def _number(value: Decimal | float | int) -> int | float:
     """A JSON number as Sage HR prints it: ``3500`` for whole amounts, ``3.5`` otherwise."""
     number = Decimal(str(value))
     return int(number) if number == number.to_integral_value() else float(round(number, 2))
+
+
+def _quantity(value: Decimal) -> str:
+    """A quantity as policies and allowances print it: ``"25.0"``, ``"16.67"`` [V: strings]."""
+    return f"{value:.1f}" if value == value.to_integral_value() else str(value.normalize())
 
 
 def _iso(day: date | None) -> str | None:
@@ -166,23 +189,53 @@ class SageView:
             for index, (name, kind) in enumerate(self.company.termination_reasons)
         ]
 
+    def _default_allowance(self, typ: TimeOffType) -> Decimal | None:
+        """A policy's default allowance: the largest entitlement of the type (a full-time week's;
+        `Company.entitlement`, the same for every provider), None for an untracked type."""
+        year = self.company.as_of.year
+        allowances = [
+            a for e in self.company.active_employees() if (a := self.company.entitlement(e, typ, year)) is not None
+        ]
+        return max(allowances, default=None)
+
     def policies(self) -> list[dict[str, Any]]:
-        out = []
-        for index, typ in enumerate(self.company.time_off_types):
-            allowance = TRACKED_ALLOWANCE.get(typ.category)
-            out.append(
-                {
-                    "id": typ.key,
-                    "name": typ.name,
-                    "color": POLICY_COLORS[index % len(POLICY_COLORS)],
-                    "do_not_accrue": allowance is None,
-                    "unit": typ.unit,
-                    "default_allowance": str(allowance) if allowance is not None else "0.0",
-                    "max_carryover": "5.0" if allowance is not None else "0.0",
-                    "accrue_type": "yearly" if allowance is not None else "no_tracking",
-                }
-            )
-        return out
+        def build() -> list[dict[str, Any]]:
+            out = []
+            for index, typ in enumerate(self.company.time_off_types):
+                allowance = self._default_allowance(typ)
+                out.append(
+                    {
+                        "id": typ.key,
+                        "name": typ.name,
+                        "color": POLICY_COLORS[index % len(POLICY_COLORS)],
+                        "do_not_accrue": allowance is None,
+                        "unit": typ.unit,
+                        "default_allowance": _quantity(allowance) if allowance is not None else "0.0",
+                        # a cap only: the company keeps no carry-over facts, so the report carries none over
+                        "max_carryover": "5.0" if allowance is not None else "0.0",
+                        "accrue_type": "yearly" if allowance is not None else "no_tracking",
+                    }
+                )
+            return out
+
+        return self._cached("policies", build)  # type: ignore[no-any-return]
+
+    def policy(self, key: int) -> dict[str, Any] | None:
+        """`/leave-management/policies/{id}`: the list fields plus the policy's switches (the spec's
+        ~30 booleans; the ones the company has facts for are rendered from them, the others false)."""
+        listed = next((p for p in self.policies() if p["id"] == key), None)
+        if listed is None:
+            return None
+        typ = self.company.time_off_type(key)
+        switches = dict.fromkeys(POLICY_SWITCHES, False) | {
+            "enable_employee_access": True,
+            "enable_details": True,
+            "only_full_days": not typ.half_days,
+            "auto_approves": not typ.requires_approval,
+            "accrue_at_start": not listed["do_not_accrue"],
+            "enable_replacement": typ.category == "VACATION",
+        }
+        return listed | switches
 
     # -- employees ----------------------------------------------------------------------------
     def _base(self, e: Employee) -> dict[str, Any]:
@@ -209,7 +262,7 @@ class SageView:
             "position_id": self.position_id(current.title),
             "reports_to_employee_id": e.manager_key,
             "work_phone": e.work_phone,
-            "home_phone": None,
+            "home_phone": e.home_phone,
             "mobile_phone": e.mobile,
             "gender": GENDERS.get(e.gender),
             "street_first": e.street,
@@ -223,8 +276,9 @@ class SageView:
                 e.nationality or "", e.nationality
             ),  # text such as "Norwegian" [V-3p]
             "marital_status": MARITAL.get(e.marital_status or ""),
-            "personal_identification_number": None,
-            "tax_number": None,
+            # identity document number and tax number [V-3p] S3; Sage HR has no national insurance field
+            "personal_identification_number": e.national_id,
+            "tax_number": e.tax_id,
             "irregular_contract_worker": e.worker_type == "contractor",
         }
         record["team_history"] = [
@@ -270,8 +324,8 @@ class SageView:
             "team_id": dept.key,
             "employment_status": status_name(e, e.current),
             "irregular_contract_worker": e.worker_type == "contractor",
-            "personal_identification_number": None,
-            "tax_number": None,
+            "personal_identification_number": e.national_id,
+            "tax_number": e.tax_id,
         }
 
     def termination(self, e: Employee) -> dict[str, Any]:
@@ -324,22 +378,44 @@ class SageView:
             {"id": 3, "label": "Languages", "type": "CustomTags", "value": languages, "options": None},
         ]
 
+    def allowances(self) -> list[dict[str, Any]]:
+        """The individual-allowances report: every active employee [I: the API does not say whether
+        leavers are listed] with each policy's yearly quantity and carry-over (quantities as strings)."""
+
+        def build() -> list[dict[str, Any]]:
+            year = self.company.as_of.year
+            return [
+                {
+                    "id": e.key,
+                    "full_name": f"{e.first_name} {e.last_name}",
+                    "eligibilities": [
+                        {
+                            "policy": {"id": typ.key, "name": typ.name},
+                            "quantity": _quantity(self.company.entitlement(e, typ, year) or Decimal(0)),
+                            "unit": typ.unit,
+                            "carryover": "0.0",
+                        }
+                        for typ in self.company.time_off_types
+                    ],
+                }
+                for e in self.company.active_employees()
+            ]
+
+        return self._cached("allowances", build)  # type: ignore[no-any-return]
+
     def balances(self, e: Employee) -> list[dict[str, Any]]:
-        """Used (approved, this calendar year) and available per policy; available is null when untracked."""
+        """Used and available per policy this calendar year (`Company.used`, `Company.entitlement`);
+        available is null when the policy is untracked."""
         year = self.company.as_of.year
         out = []
         for typ in self.company.time_off_types:
-            used = sum(
-                (r.days if typ.unit == "days" else r.hours)
-                for r in e.requests
-                if r.type_key == typ.key and r.status == "approved" and r.start.year == year
-            )
-            allowance = TRACKED_ALLOWANCE.get(typ.category)
+            used = self.company.used(e, typ, year)
+            allowance = self.company.entitlement(e, typ, year)
             out.append(
                 {
                     "policy_id": typ.key,
-                    "used": _number(Decimal(used)),
-                    "available": _number(allowance - Decimal(used)) if allowance is not None else None,
+                    "used": _number(used),
+                    "available": _number(allowance - used) if allowance is not None else None,
                 }
             )
         return out
@@ -367,10 +443,19 @@ class SageView:
             "approval_date": r.decided_at.date().isoformat() if decided and r.decided_at else None,
             "hours": _number(r.hours),
             "specific_time": r.part_of_day == "hours",
+            "replacement": self._replacement(r),
             "fields": [{"title": "Cover arranged?", "answer": "yes" if r.key % 2 else "no"}]
             if r.key % 5 == 0
             else [],
         }
+
+    def _replacement(self, r: TimeOffRequest) -> dict[str, Any] | None:
+        """The colleague covering a request (S6: ``{id, full_name}``): the manager, on one vacation
+        request in three [I: which requests name one is the tenant's choice]."""
+        if self.company.time_off_type(r.type_key).category != "VACATION" or r.key % 3:
+            return None
+        manager = self.company.employees.get(self.company.employees[r.employee_key].manager_key or 0)
+        return {"id": manager.key, "full_name": f"{manager.first_name} {manager.last_name}"} if manager else None
 
     def requests_overlapping(self, lo: date, hi: date) -> list[dict[str, Any]]:
         """Requests with ``start_date <= hi`` and ``end_date >= lo`` (overlap [I]), by start date and id."""
