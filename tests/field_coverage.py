@@ -41,27 +41,33 @@ def leaf_paths(value: Any, prefix: str = "") -> set[str]:
     return {prefix}
 
 
-def _changed(value: Any) -> Any:
-    """A different value of the same kind."""
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _changes(value: Any) -> list[Any]:
+    """Different values of the same kind: a date (or a null, which may be an open end) is also moved
+    to another date, since a lenient date parser may read past a changed character."""
     if isinstance(value, bool):
-        return not value
+        return [not value]
     if isinstance(value, int | float):
-        return value + 7
+        return [value + 7]
     if isinstance(value, str):
-        return "Q" + value if value else "Q"  # in front: a date or number with it no longer parses
+        changed = ["Q" + value if value else "Q"]  # in front: a date or number with it no longer parses
+        return changed + ([f"{int(value[:4]) + 1}{value[4:]}"] if _DATE.match(value) else [])
     if value is None:
-        return "Q"
+        return ["Q", "2099-12-31"]
     if isinstance(value, list):
-        return [*value, "Q"] if not value else []
-    return {"Q": "Q"} if not value else {}
+        return [[*value, "Q"] if not value else []]
+    return [{"Q": "Q"} if not value else {}]
 
 
 def _steps(path: str) -> list[str]:
     return re.findall(r"[^.\[\]]+|\[\]", path)
 
 
-def _mutate(record: Any, steps: list[str]) -> bool:
-    """Change the value at `steps` in place, in every list item on the way; whether one was found."""
+def _mutate(record: Any, steps: list[str], which: int = 0) -> bool:
+    """Change the value at `steps` in place (its `which`-th change), in every list item on the way;
+    whether one was found."""
     if not steps:
         return False
     head, rest = steps[0], steps[1:]
@@ -69,15 +75,21 @@ def _mutate(record: Any, steps: list[str]) -> bool:
         if not isinstance(record, list):
             return False
         if not rest:
-            record[:] = _changed(record)
-            return True
-        return any([_mutate(item, rest) for item in record])
+            return _replace(record, slice(None), which)
+        return any([_mutate(item, rest, which) for item in record])
     if not isinstance(record, dict) or head not in record:
         return False
     if not rest or (rest == ["[]"] and record[head] == []):
-        record[head] = _changed(record[head])
-        return True
-    return _mutate(record[head], rest)
+        return _replace(record, head, which)
+    return _mutate(record[head], rest, which)
+
+
+def _replace(container: Any, key: Any, which: int) -> bool:
+    changes = _changes(container[key])
+    if which >= len(changes):
+        return False
+    container[key] = changes[which]
+    return True
 
 
 def _outcome(map_one: MapOne, raw: dict[str, Any]) -> Any:
@@ -98,9 +110,11 @@ def unread_fields(map_one: MapOne, raws: Iterable[dict[str, Any]]) -> set[str]:
             seen.add(path)
             if path in read:
                 continue
-            trial = copy.deepcopy(raw)
-            if _mutate(trial, _steps(path)) and _outcome(map_one, trial) != baseline:
-                read.add(path)
+            for which in range(2):
+                trial = copy.deepcopy(raw)
+                if _mutate(trial, _steps(path), which) and _outcome(map_one, trial) != baseline:
+                    read.add(path)
+                    break
     return seen - read
 
 

@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 FIRST_NAMES = [
@@ -866,9 +867,10 @@ class Company:
             Decimal(0),
         )
 
-    @property
+    @cached_property
     def holiday_calendars(self) -> list[HolidayCalendar]:
-        """One public-holiday calendar per country of the company's locations, in location order."""
+        """One public-holiday calendar per country of the company's locations, in location order
+        (built once: the locations do not change after generation)."""
         countries = list(dict.fromkeys(location.country for location in self.locations))
         years = range(self.as_of.year - self.years, self.as_of.year + 2)
         return [

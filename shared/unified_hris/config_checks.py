@@ -3,10 +3,12 @@ which the connector's ``config_error`` adds), or None when the value is usable."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from unified_hris.mapping import today
+from unified_hris.schemas import enum_fields
 
 
 def start_date_problem(value: Any) -> str | None:
@@ -28,4 +30,17 @@ def whole_number_problem(value: Any, low: int, high: int | None = None) -> str |
     if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
         bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
         return f"use a whole number {bounds}; got {value!r}."
+    return None
+
+
+def category_map_problem(value: Any, example: str) -> str | None:
+    """An optional ``{provider name: unified time-off category}`` override (`example` shows one)."""
+    allowed = [c for c in enum_fields("time_off_types")["category"] if c]
+    if value is None or value == {}:
+        return None
+    if not isinstance(value, Mapping):
+        return f"use an object such as {example}."
+    unknown = {name: category for name, category in value.items() if category not in allowed}
+    if unknown:
+        return f"unknown categories {unknown}; use one of {', '.join(allowed)}."
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from unified_hris.config_checks import start_date_problem, whole_number_problem
+from unified_hris.config_checks import category_map_problem, start_date_problem, whole_number_problem
 
 
 @pytest.mark.parametrize("value", ["2024-01-01", date.today().isoformat()])
@@ -45,3 +45,11 @@ def test_a_whole_number_in_range_is_accepted(value: int | None, low: int, high: 
 )
 def test_a_bad_whole_number_says_the_range(value: object, low: int, high: int | None, expected: str) -> None:
     assert whole_number_problem(value, low, high) == expected
+
+
+def test_a_category_override_must_name_unified_categories() -> None:
+    assert category_map_problem(None, "{}") is None
+    assert category_map_problem({"Baja IT": "SICK", "Jury service": "JURY_DUTY"}, "{}") is None
+    assert "such as" in str(category_map_problem(["Baja IT"], '{"Baja IT": "SICK"}'))
+    problem = str(category_map_problem({"Baja IT": "ILLNESS", "Holiday": "VACATION"}, "{}"))
+    assert "ILLNESS" in problem and "VACATION, SICK" in problem and "Holiday" not in problem

@@ -6,8 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from unified_hris.config_checks import start_date_problem, whole_number_problem
-from unified_hris.schemas import enum_fields
+from unified_hris.config_checks import category_map_problem, start_date_problem, whole_number_problem
 from unified_hris.security import base_url_problem
 from unified_hris_cdk import config_error
 
@@ -15,8 +14,6 @@ from source_peoplehr.components.areas import AREAS
 
 #: The config fields that name a saved query (one per area that can be read through one).
 QUERY_SETTINGS = [a.query_setting for a in AREAS.values() if a.query_setting]
-#: The unified categories an other event's reason may be given (`time_off_categories`).
-CATEGORIES = frozenset(c for c in enum_fields("time_off_requests")["category"] if c)
 
 
 def validate(config: Mapping[str, Any]) -> None:
@@ -62,11 +59,9 @@ def validate(config: Mapping[str, Any]) -> None:
         raise config_error("hours_per_day", f"{hours!r} is not a number of hours above 0 and up to 24.")
     if config.get("paid_absence_status", 1) not in (1, 2) or isinstance(config.get("paid_absence_status"), bool):
         raise config_error("paid_absence_status", "give 1 or 2: the AbsencePaidStatus code of a paid absence.")
-    categories = config.get("time_off_categories") or {}
-    if not isinstance(categories, Mapping) or not set(categories.values()) <= CATEGORIES:
-        raise config_error(
-            "time_off_categories", f"map other-event reasons to one of {', '.join(sorted(CATEGORIES))}."
-        )
+    problem = category_map_problem(config.get("time_off_categories"), '{"Jury service": "JURY_DUTY"}')
+    if problem:
+        raise config_error("time_off_categories", problem)
     symbols = config.get("currency_symbols") or {}
     if not isinstance(symbols, Mapping) or not all(
         isinstance(v, str) and re.fullmatch(r"[A-Z]{3}", v) for v in symbols.values()

@@ -7,8 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from unified_hris.config_checks import start_date_problem, whole_number_problem
-from unified_hris.schemas import enum_fields
+from unified_hris.config_checks import category_map_problem, start_date_problem, whole_number_problem
 from unified_hris.security import base_url_problem
 from unified_hris_cdk import config_error
 
@@ -66,12 +65,6 @@ def validate(config: Mapping[str, Any]) -> None:
             "base_url",
             f"{problem}, or leave it empty to use https://{{subdomain}}.sage.hr/api.",  # never echoed: it may hold a password
         )
-    categories = config.get("policy_categories") or {}
-    allowed = enum_fields("time_off_types")["category"]
-    if not isinstance(categories, Mapping):
-        raise config_error("policy_categories", 'use an object such as {"Duvet day": "PERSONAL"}.')
-    for name, category in categories.items():
-        if category not in allowed:
-            raise config_error(
-                "policy_categories", f"{name!r} maps to {category!r}; use one of {', '.join(allowed)}."
-            )
+    problem = category_map_problem(config.get("policy_categories"), '{"Duvet day": "PERSONAL"}')
+    if problem:
+        raise config_error("policy_categories", problem)

@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from unified_hris.config_checks import start_date_problem, whole_number_problem
-from unified_hris.schemas import enum_fields
+from unified_hris.config_checks import category_map_problem, start_date_problem, whole_number_problem
 from unified_hris.security import base_url_problem
 from unified_hris_cdk import config_error
 
 REGIONS = ("eu1",)
-#: The unified time-off categories a configured absence type may map to (the schema's enum).
-CATEGORIES = frozenset(enum_fields("time_off_types")["category"])
 
 
 def validate(config: Mapping[str, Any]) -> None:
@@ -39,15 +36,9 @@ def validate(config: Mapping[str, Any]) -> None:
         problem = whole_number_problem(config.get(field), low, high)
         if problem:
             raise config_error(field, problem)
-    categories = config.get("time_off_categories") or {}
-    if not isinstance(categories, Mapping):
-        raise config_error("time_off_categories", "must be an object of absence-type name -> category.")
-    unknown = {name: value for name, value in categories.items() if value not in CATEGORIES}
-    if unknown:
-        raise config_error(
-            "time_off_categories",
-            f"unknown categories {unknown}; use one of {', '.join(sorted(CATEGORIES))}.",
-        )
+    problem = category_map_problem(config.get("time_off_categories"), '{"Baja IT": "SICK"}')
+    if problem:
+        raise config_error("time_off_categories", problem)
 
 
 def _validate_base_url(value: Any) -> None:

@@ -25,11 +25,11 @@ from airbyte_cdk.sources.declarative.requesters.requester import Requester
 from airbyte_cdk.sources.types import Config
 from unified_hris.mapping import RECORD_CONTEXT
 from unified_hris.parsing import parse_date, parse_decimal
-from unified_hris_cdk.decoders import response_json
 from unified_hris_cdk.extractors import KeyPathExtractor
 from unified_hris_cdk.scope import SyncScope
 from unified_hris_cdk.skips import kept_record
 
+from source_sesame_hr.components.envelope import every_row
 from source_sesame_hr.components.joins import JoinedRecords
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -105,23 +105,7 @@ class ContractBook:
     def of(self, employee_id: str) -> list[dict[str, Any]] | None:
         """Every contract of the employee; None when a page was refused (the error handler ignores a
         404: the employee was deleted meanwhile, or the call failed): its contract facts are unknown."""
-        limit = self.config.get("page_size", 500)
-        page, out = 1, []
-        while True:
-            params = {"limit": limit} | ({"page": page} if page > 1 else {})
-            response = self.requester.send_request(
-                path=f"/contract/v1/contracts/{employee_id}", request_params=params
-            )
-            if response is None or response.status_code != 200:
-                return None
-            body = response_json(response)
-            rows = body.get("data") if isinstance(body, Mapping) else None
-            out.extend(row for row in rows or [] if isinstance(row, dict))
-            meta = body.get("meta") if isinstance(body, Mapping) else None
-            last = meta.get("lastPage") if isinstance(meta, Mapping) else None
-            if not rows or not isinstance(last, int) or page >= last:
-                return out
-            page += 1
+        return every_row(self.requester, f"/contract/v1/contracts/{employee_id}", self.config.get("page_size", 500))
 
 
 def _reads_contracts(config: Config) -> bool:

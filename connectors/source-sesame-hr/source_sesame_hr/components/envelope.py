@@ -17,6 +17,7 @@ import requests
 from airbyte_cdk.sources.declarative.requesters.paginators.strategies.cursor_pagination_strategy import (
     CursorPaginationStrategy,
 )
+from airbyte_cdk.sources.declarative.requesters.requester import Requester
 from airbyte_cdk.sources.types import Record, StreamSlice
 from unified_hris_cdk.decoders import response_json
 
@@ -34,6 +35,26 @@ def page_numbers(body: Any) -> tuple[int, int] | None:
     if not isinstance(current, int) or not isinstance(last, int):
         return None
     return current, last
+
+
+def every_row(requester: Requester, path: str, page_size: int) -> list[dict[str, Any]] | None:
+    """Every row of a paged list that one component reads for one id (an employee's contracts, a
+    calendar's employees), through the manifest's requester (budget, retries, list cache); None when a
+    page was refused (the error handler ignores a 404: the id was deleted meanwhile). A page whose
+    ``meta`` does not give its numbers is the last, as `MetaPages` reads it."""
+    page, out = 1, []
+    while True:
+        params = {"limit": page_size} | ({"page": page} if page > 1 else {})
+        response = requester.send_request(path=path, request_params=params)
+        if response is None or response.status_code != 200:
+            return None
+        body = response_json(response)
+        rows = body.get("data") if isinstance(body, Mapping) else None
+        out.extend(row for row in rows or [] if isinstance(row, dict))
+        numbers = page_numbers(body)
+        if not rows or numbers is None or page >= numbers[1]:
+            return out
+        page += 1
 
 
 @dataclass

@@ -9,18 +9,17 @@ hands each day over with its calendar and the calendar's employee ids as the rec
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 from airbyte_cdk.sources.declarative.requesters.requester import Requester
 from unified_hris.mapping import RECORD_CONTEXT
-from unified_hris_cdk.decoders import response_json
 from unified_hris_cdk.extractors import KeyPathExtractor
 from unified_hris_cdk.skips import kept_record
 
-from .envelope import page_numbers
+from .envelope import every_row
 
 
 @dataclass
@@ -35,22 +34,9 @@ class HolidayDays(KeyPathExtractor):
         calendar was deleted meanwhile)."""
         if self.requester is None:
             return []
-        limit = self.config.get("page_size", 500)
-        page, out = 1, []
-        while True:
-            params = {"limit": limit} | ({"page": page} if page > 1 else {})
-            response = self.requester.send_request(
-                path=f"/schedule/v1/holidays/{calendar_id}/employees", request_params=params
-            )
-            if response is None or response.status_code != 200:
-                return None
-            body = response_json(response)
-            rows = body.get("data") if isinstance(body, Mapping) else None
-            out.extend(str(r["id"]) for r in rows or [] if isinstance(r, Mapping) and r.get("id"))
-            numbers = page_numbers(body)
-            if not rows or numbers is None or page >= numbers[1]:
-                return sorted(set(out))
-            page += 1
+        path = f"/schedule/v1/holidays/{calendar_id}/employees"
+        rows = every_row(self.requester, path, self.config.get("page_size", 500))
+        return None if rows is None else sorted({str(r["id"]) for r in rows if r.get("id")})
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         since = str(self.config.get("start_date") or "")[:10]
