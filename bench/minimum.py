@@ -70,13 +70,24 @@ def sage_hr(company: Company, config: dict[str, Any], streams: Streams, incremen
     return calls
 
 
+_rendered: list[tuple[Company, Any]] = []
+
+
+def _sesame_snapshot(company: Company) -> Any:
+    """The Sesame sandbox's rendering of `company`, made once for both sync modes (at 50,000 employees
+    one rendering takes minutes)."""
+    if not _rendered or _rendered[0][0] is not company:
+        _rendered[:] = [(company, create_app("sesame-hr", company, rate_limit=0).view.snapshot())]
+    return _rendered[0][1]
+
+
 def sesame_hr(
     company: Company, config: dict[str, Any], streams: Streams, incremental: bool
 ) -> dict[str, int]:
     """Sesame HR: pages of up to 500 [I]; every list once per sync (no list needs reading twice);
     contracts, salaries and assigned compensations only per employee; work entries the only list
     with an updated-since filter (one call finds that nothing changed)."""
-    snap = create_app("sesame-hr", company, rate_limit=0).view.snapshot()
+    snap = _sesame_snapshot(company)
     page = int(config.get("page_size", 500))
     pages = lambda listing: _pages(len(listing.items), page)  # noqa: E731
     calls: dict[str, int] = {"/core/v3/info": 1}

@@ -425,7 +425,7 @@ def write(results: dict[str, Any], out: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--targets", default=",".join(DEFAULT), help="comma-separated: " + ", ".join(TARGETS))
-    parser.add_argument("--sizes", default=None, help="override tenant sizes, e.g. 1000,10000")
+    parser.add_argument("--sizes", default=None, help="override tenant sizes, e.g. 1000,5000")
     parser.add_argument(
         "--peer-manifest",
         default=os.environ.get("PEER_SAGE_HR_MANIFEST"),

@@ -2,7 +2,7 @@
 
 Rows are chosen so that `make bench` ends in under 20 minutes on a 2-core machine:
 - ``<connector>``: the two streams the CPU target is about (employees and time-off requests, three
-  years of requests: about 19 per employee) at 1,000 and 10,000 employees.
+  years of requests: about 19 per employee) at 1,000 and 5,000 employees.
 - ``<connector>-employees``: the employees stream alone at 1,000 and 50,000 employees: the memory
   target (peak RSS flat in tenant size) and the largest tenant (a million time-off requests at
   50,000 employees would take most of the 20 minutes by themselves).
@@ -99,7 +99,7 @@ TARGETS: dict[str, Target] = {
     for target in [
         _sage_target(
             name="sage-hr",
-            sizes=[1000, 10000],
+            sizes=[1000, 5000],
             streams=_CPU_STREAMS,
             describe="employees (with leaver details, without the per-employee custom fields) + time-off requests",
             config_overrides=_SAGE_NO_CUSTOM,
@@ -114,7 +114,7 @@ TARGETS: dict[str, Target] = {
         _sage_target(name="sage-hr-all", sizes=[1000], describe="all 7 streams"),
         _sesame_target(
             name="sesame-hr",
-            sizes=[1000, 10000],
+            sizes=[1000, 5000],
             streams=_CPU_STREAMS,
             describe="employees (4 joined lists, without contracts) + time-off requests, 3 years",
             config_overrides=_SESAME_NO_CONTRACTS,
