@@ -9,6 +9,6 @@ from typing import Any
 TESTS = Path(__file__).resolve().parent
 
 
-def response(connector: str, name: str) -> Any:
+def replayed(connector: str, name: str) -> Any:
     """The body in ``tests/<connector>/responses/<name>.json``, a fresh copy on every call (tests may change it)."""
     return json.loads((TESTS / connector / "responses" / f"{name}.json").read_text(encoding="utf-8"))

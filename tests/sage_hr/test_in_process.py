@@ -11,21 +11,21 @@ import pytest
 import requests_mock
 from source_sage_hr.source import SourceSageHR
 
-from replayed import response
+from replayed import replayed
 
 from .helpers import BASE, CONFIG, calls, final_state, paged, records, run_read
 
-TEAMS = [response("sage_hr", "team") | {"id": i, "name": f"Team {i}"} for i in range(1, 121)]
-NOT_FOUND = response("sage_hr", "error_not_found")
+TEAMS = [replayed("sage_hr", "team") | {"id": i, "name": f"Team {i}"} for i in range(1, 121)]
+NOT_FOUND = replayed("sage_hr", "error_not_found")
 
 
 def employee(key: int, **extra: object) -> dict[str, object]:
     """The replayed employee as employee `key`."""
-    return response("sage_hr", "employee") | {"id": key, "email": f"e{key}@acme.example", "first_name": f"First{key}"} | extra
+    return replayed("sage_hr", "employee") | {"id": key, "email": f"e{key}@acme.example", "first_name": f"First{key}"} | extra
 
 
 def leaver(key: int, **extra: object) -> dict[str, object]:
-    return response("sage_hr", "terminated_employee") | {"id": key} | extra
+    return replayed("sage_hr", "terminated_employee") | {"id": key} | extra
 
 
 def test_follows_next_page_and_never_asks_past_the_last_page():
@@ -38,8 +38,8 @@ def test_follows_next_page_and_never_asks_past_the_last_page():
 
 def test_a_list_without_meta_is_one_page_and_a_non_advancing_next_page_stops():
     with requests_mock.Mocker() as m:
-        m.get(f"{BASE}/leave-management/policies", json=response("sage_hr", "policies"))
-        m.get(f"{BASE}/leave-management/policies/1", json=response("sage_hr", "policy"))
+        m.get(f"{BASE}/leave-management/policies", json=replayed("sage_hr", "policies"))
+        m.get(f"{BASE}/leave-management/policies/1", json=replayed("sage_hr", "policy"))
         m.get(
             f"{BASE}/teams",
             json={"data": TEAMS[:2], "meta": {"current_page": 1, "next_page": 1, "per_page": 50}},
@@ -54,11 +54,11 @@ def mock_people(m: requests_mock.Mocker, leaver_entry: dict[str, object]) -> Non
     m.get(f"{BASE}/terminated-employees", json=paged([leaver_entry]))
     m.get(
         f"{BASE}/terminated-employees/9",
-        json={"data": {**leaver_entry, "termination": response("sage_hr", "termination")}},
+        json={"data": {**leaver_entry, "termination": replayed("sage_hr", "termination")}},
     )
-    m.get(f"{BASE}/termination-reasons", json=response("sage_hr", "termination_reasons"))
+    m.get(f"{BASE}/termination-reasons", json=replayed("sage_hr", "termination_reasons"))
     for key in (1, 2, 9):
-        m.get(f"{BASE}/employees/{key}/custom-fields", json=response("sage_hr", "custom_fields"))
+        m.get(f"{BASE}/employees/{key}/custom-fields", json=replayed("sage_hr", "custom_fields"))
 
 
 def test_employees_merge_both_lists_with_termination_reason_and_custom_fields():
@@ -115,7 +115,7 @@ def test_an_employee_deleted_during_the_sync_is_skipped_with_a_log_line():
             status_code=404,
             json=NOT_FOUND,
         )
-        m.get(f"{BASE}/employees/2/compensations", json=response("sage_hr", "compensations"))
+        m.get(f"{BASE}/employees/2/compensations", json=replayed("sage_hr", "compensations"))
         m.get(f"{BASE}/employees/9/compensations", json=paged([]))
         output = run_read(CONFIG, "employees", "compensations")
     assert {r["remote_id"] for r in records(output, "employees")} == {"1", "9"}
@@ -131,7 +131,7 @@ def test_a_refused_key_fails_check_with_what_to_do(status):
         m.get(
             f"{BASE}/teams",
             status_code=status,
-            json=response("sage_hr", "error_unauthorized"),
+            json=replayed("sage_hr", "error_unauthorized"),
         )
         result = SourceSageHR(config=CONFIG).check(logging.getLogger("test"), CONFIG)
     assert result.status.value == "FAILED"
@@ -174,7 +174,7 @@ def test_429_waits_as_long_as_retry_after_says():
                 {
                     "status_code": 429,
                     "headers": {"Retry-After": "2"},
-                    "json": response("sage_hr", "error_too_many_requests"),
+                    "json": replayed("sage_hr", "error_too_many_requests"),
                 },
                 {"status_code": 200, "json": paged(TEAMS[:1])},
             ],
@@ -190,7 +190,7 @@ def test_any_other_refusal_fails_the_sync_with_the_providers_message():
         m.get(
             f"{BASE}/leave-management/requests",
             status_code=422,
-            json=response("sage_hr", "error_validation_failed"),
+            json=replayed("sage_hr", "error_validation_failed"),
         )
         output = run_read(CONFIG, "time_off_requests", fails=True)
     messages = [e.trace.error.message for e in output.errors]
@@ -212,10 +212,10 @@ def test_leave_requests_are_walked_in_contiguous_windows_under_65_days():
 
 
 def test_a_request_in_two_windows_is_emitted_once():
-    spanning = response("sage_hr", "leave_request")
+    spanning = replayed("sage_hr", "leave_request")
     with requests_mock.Mocker() as m:
         m.get(f"{BASE}/leave-management/requests", json=paged([spanning]))
-        m.get(f"{BASE}/leave-management/policies", json=response("sage_hr", "policies_annual_leave"))
+        m.get(f"{BASE}/leave-management/policies", json=replayed("sage_hr", "policies_annual_leave"))
         output = run_read({**CONFIG, "start_date": "2026-01-01"}, "time_off_requests")
         assert len(calls(m, "/leave-management/requests")) > 1
         assert len(calls(m, "/leave-management/policies")) == 1, "policy names are read once per sync"
@@ -246,13 +246,13 @@ def test_an_edge_403_with_retry_after_is_waited_out_not_taken_for_a_bad_key():
 
 def allowance(key: int) -> dict[str, object]:
     """The replayed report row as employee `key`'s."""
-    return response("sage_hr", "individual_allowance") | {"id": key, "full_name": f"First{key} Berg"}
+    return replayed("sage_hr", "individual_allowance") | {"id": key, "full_name": f"First{key} Berg"}
 
 
 def mock_balances(m: requests_mock.Mocker, keys: list[int]) -> None:
     m.get(f"{BASE}/leave-management/reports/individual-allowances", json=paged([allowance(k) for k in keys], 100))
     for key in keys:
-        m.get(f"{BASE}/employees/{key}/leave-management/balances", json=response("sage_hr", "leave_balances"))
+        m.get(f"{BASE}/employees/{key}/leave-management/balances", json=replayed("sage_hr", "leave_balances"))
 
 
 def test_balances_join_the_allowances_report_to_each_employees_balances():
