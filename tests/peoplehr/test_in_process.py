@@ -19,9 +19,9 @@ from airbyte_cdk.sources.streams.http.error_handlers.response_models import Resp
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import read
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from replayed import replayed
 from source_peoplehr.components.directory import HORIZON
 from source_peoplehr.source import SourcePeopleHR
-from replayed import replayed
 from unified_hris_cdk.factory import UnifiedComponentFactory
 
 BASE = "https://api.peoplehr.net"

@@ -9,9 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 import requests_mock
-from source_sage_hr.source import SourceSageHR
-
 from replayed import replayed
+from source_sage_hr.source import SourceSageHR
 
 from .helpers import BASE, CONFIG, calls, final_state, paged, records, run_read
 
