@@ -1,5 +1,5 @@
 """The connector in-process against requests-mock: what it POSTs, how it reads PeopleHR's envelope and
-status codes, and which config values it refuses."""
+status codes (config checks: `test_unit.py`)."""
 
 from __future__ import annotations
 
@@ -351,37 +351,6 @@ def test_status_codes_map_to_actions(
         assert resolution.failure_type.value == failure
     if says:
         assert says in (resolution.error_message or ""), resolution.error_message
-
-
-# -- config ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("change", "field"),
-    [
-        ({"requests_per_minute": 0}, "requests_per_minute"),
-        ({"requests_per_minute": -5}, "requests_per_minute"),
-        ({"requests_per_minute": "30"}, "requests_per_minute"),
-        ({"requests_per_minute": True}, "requests_per_minute"),
-        ({"base_url": "http://api.example.com"}, "base_url"),
-        ({"base_url": "https://user:pw@proxy.example.com"}, "base_url"),
-        ({"start_date": "01/02/2025"}, "start_date"),
-        ({"account": "a:b"}, "account"),
-        ({"api_key": " "}, "api_key"),
-        ({"holiday_query": "Q", "absence_query": "Q"}, "holiday_query"),
-        ({"read_areas": ["Holiday", "Payroll"]}, "read_areas"),
-        ({"currency_symbols": {"$": "usd"}}, "currency_symbols"),
-    ],
-)
-def test_bad_config_values_are_refused_naming_the_field(change: dict[str, Any], field: str) -> None:
-    config = CONFIG | change
-    with pytest.raises(AirbyteTracedException) as raised:
-        SourcePeopleHR(config=config).validate_config(config)
-    assert raised.value.message.startswith(f"Invalid '{field}'")
-    assert raised.value.failure_type.value == "config_error"
-
-
-def test_loopback_may_use_http() -> None:
-    config = CONFIG | {"base_url": "http://127.0.0.1:8080", "requests_per_minute": 600}
-    SourcePeopleHR(config=config).validate_config(config)
 
 
 # -- leave kinds, their hours, and the job history ------------------------------------------------------
