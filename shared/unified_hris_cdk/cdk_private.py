@@ -118,11 +118,32 @@ PRIVATE_NAMES: tuple[PrivateName, ...] = (
         "selector.PassThroughRecordSelector: no per-record copy when nothing is normalised",
     ),
     PrivateName(
+        "airbyte_cdk.sources.declarative.requesters.error_handlers.http_response_filter:HttpResponseFilter",
+        "_safe_response_json",
+        "override",
+        "decoders.ParsedBodyResponseFilter: predicates and error messages read the decoded body",
+    ),
+    PrivateName(
         "airbyte_cdk.sources.utils.transform:TypeTransformer",
         "_config",
         "read",
         "selector.normalises_nothing: whether the transformer is configured not to transform",
         set_in="__init__",
+    ),
+    PrivateName(
+        "airbyte_cdk.sources.declarative.extractors.dpath_extractor:DpathExtractor",
+        "_field_path",
+        "read",
+        "extractors.KeyPathExtractor.extract_records: the interpolated field path it walks itself",
+        set_in="__post_init__",
+    ),
+    PrivateName(
+        "airbyte_cdk.sources.declarative.requesters.error_handlers.backoff_strategies."
+        "wait_time_from_header_backoff_strategy:WaitTimeFromHeaderBackoffStrategy",
+        "_max_waiting_time_in_seconds",
+        "read",
+        "backoff.RetryAfter.backoff_time: the interpolated cap on a Retry-After given as an HTTP date",
+        set_in="__post_init__",
     ),
     PrivateName(
         "airbyte_cdk.sources.declarative.retrievers.simple_retriever:SimpleRetriever",

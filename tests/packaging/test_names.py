@@ -16,7 +16,7 @@ import yaml
 from distribution import CONNECTORS, IDS, ROOT, Connector
 from unified_hris import names
 
-#: Airbyte's own Sage HR connector (shared/reference/peers.md): ours must never be taken for it.
+#: Airbyte's own Sage HR connector (the reference notes' peers.md, outside this repository): ours must never be taken for it.
 AIRBYTE_SAGE_HR_DEFINITION_ID = "d8384215-9de6-4268-bbea-40c636ee14c7"
 PUBLISHED_FILES = [
     "pyproject.toml",

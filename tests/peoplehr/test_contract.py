@@ -1,8 +1,8 @@
 """Contract: the sandbox's answers validate against the vendor swagger's schemas wherever it has them,
 and carry every field those schemas list.
 
-The swagger (``shared/vendor-specs/peoplehr-swagger.json``) is used as published except where the
-reference (``shared/reference/providers/peoplehr.md``) records what real clients receive instead
+The swagger (``peoplehr-swagger.json`` in the vendor specs, outside this repository: ``VENDOR_SPECS_DIR``)
+is used as published except where the reference notes' ``providers/peoplehr.md`` record what real clients receive instead
 (`corrected`):
 
 - the envelope flag is ``isError`` in every real client and capture; the swagger writes ``IsError`` (§2);

@@ -1,5 +1,5 @@
 """The connector in-process against requests-mock: what it POSTs, how it reads PeopleHR's envelope and
-status codes, and which config values it refuses."""
+status codes (config checks: `test_unit.py`)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from airbyte_cdk.sources.streams.http.error_handlers.response_models import Resp
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import read
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from replayed import replayed
 from source_peoplehr.components.directory import HORIZON
 from source_peoplehr.source import SourcePeopleHR
 from unified_hris_cdk.factory import UnifiedComponentFactory
@@ -33,21 +34,6 @@ def wrapped(value: str, history: str = "FieldHistory") -> dict[str, Any]:
     return {"DisplayValue": value, history: []}
 
 
-def person(employee_id: str, first: str, start: str, leaving: str = "", **extra: Any) -> dict[str, Any]:
-    return {
-        "EmployeeId": wrapped(employee_id),
-        "FirstName": wrapped(first),
-        "LastName": wrapped("Price"),
-        "StartDate": wrapped(start),
-        "Department": wrapped("Operations", "FieldHistoryForEffectiveDate"),
-        "Location": wrapped("Bristol Depot", "FieldHistoryForEffectiveDate"),
-        "ReportsToEmployeeId": {"DisplayValue": ""},
-        "LeavingDate": leaving,
-        "ReasonForLeaving": "Relocation" if leaving else "",
-        **extra,
-    }
-
-
 def envelope(
     result: Any, status: int = 0, message: str = "The request processed successfully."
 ) -> dict[str, Any]:
@@ -59,10 +45,8 @@ class FakePeopleHR:
 
     def __init__(self, mocker: requests_mock.Mocker) -> None:
         self.requests: list[requests.PreparedRequest] = []
-        self.employees = [
-            person("180", "Callum", "2020-11-02", UniqueKey="3f9c1b2e-7d44-4c1a-9a52-5b0e8e6f2c11"),
-            person("PW7", "Nadia", "2019-01-07", leaving="2023-06-30"),  # left before START
-        ]
+        self.listing = replayed("peoplehr", "GetAllEmployeeDetail")  # Callum, and Nadia who left before START
+        self.employees: list[dict[str, Any]] = self.listing["Result"]
         self.answers: dict[str, list[dict[str, Any]]] = {}
         self.queries: dict[str, list[dict[str, Any]]] = {}
         for endpoint in (
@@ -90,33 +74,9 @@ class FakePeopleHR:
         if action == "GetQueryResultByQueryName" and request.json()["QueryName"] in self.queries:
             return envelope(self.queries[request.json()["QueryName"]])
         if action == "GetAllEmployeeDetail":
-            return envelope(self.employees, message="The requested processed successfully.")
-        if action == "GetHolidayDetail":
-            return envelope(
-                [
-                    {
-                        "StartDate": "2025-08-19",
-                        "EndDate": "2025-08-19",
-                        "DurationType": 3,
-                        "DurationInDays": 0.5,
-                        "DurationInMinutes": 225,
-                        "PartOfDay": "PM",
-                        "Status": "Approved",
-                        "LastActionDateTime": "2025-07-02 08:41:15",
-                        "IsToilHoliday": False,
-                    }
-                ]
-            )
-        if action == "GetSalaryDetail":
-            return envelope(
-                [
-                    {"EffectiveFrom": "2024-04-01", "SalaryType": "Annual", "PaymentFrequency": "Monthly",
-                     "SalaryAmount": "33000.0000", "Currency": "£", "Entitlements": []},
-                    {"EffectiveFrom": "2023-04-01", "SalaryType": "Annual", "PaymentFrequency": "Monthly",
-                     "SalaryAmount": "31500.0000", "Currency": "£",
-                     "Entitlements": [{"Entitlement": "Shift allowance", "Amount": "1200.00"}]},
-                ]
-            )  # fmt: skip
+            return self.listing | {"Result": self.employees}
+        if action in ("GetHolidayDetail", "GetSalaryDetail"):
+            return replayed("peoplehr", action)
         return envelope(None, 10, "No records found.")
 
 
@@ -393,37 +353,6 @@ def test_status_codes_map_to_actions(
         assert says in (resolution.error_message or ""), resolution.error_message
 
 
-# -- config ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("change", "field"),
-    [
-        ({"requests_per_minute": 0}, "requests_per_minute"),
-        ({"requests_per_minute": -5}, "requests_per_minute"),
-        ({"requests_per_minute": "30"}, "requests_per_minute"),
-        ({"requests_per_minute": True}, "requests_per_minute"),
-        ({"base_url": "http://api.example.com"}, "base_url"),
-        ({"base_url": "https://user:pw@proxy.example.com"}, "base_url"),
-        ({"start_date": "01/02/2025"}, "start_date"),
-        ({"account": "a:b"}, "account"),
-        ({"api_key": " "}, "api_key"),
-        ({"holiday_query": "Q", "absence_query": "Q"}, "holiday_query"),
-        ({"read_areas": ["Holiday", "Payroll"]}, "read_areas"),
-        ({"currency_symbols": {"$": "usd"}}, "currency_symbols"),
-    ],
-)
-def test_bad_config_values_are_refused_naming_the_field(change: dict[str, Any], field: str) -> None:
-    config = CONFIG | change
-    with pytest.raises(AirbyteTracedException) as raised:
-        SourcePeopleHR(config=config).validate_config(config)
-    assert raised.value.message.startswith(f"Invalid '{field}'")
-    assert raised.value.failure_type.value == "config_error"
-
-
-def test_loopback_may_use_http() -> None:
-    config = CONFIG | {"base_url": "http://127.0.0.1:8080", "requests_per_minute": 600}
-    SourcePeopleHR(config=config).validate_config(config)
-
-
 # -- leave kinds, their hours, and the job history ------------------------------------------------------
 def leave(**fields: Any) -> dict[str, Any]:
     return {"Status": "Approved", "LastActionDateTime": "2025-07-01 10:00:00", **fields}
@@ -446,16 +375,8 @@ def test_other_events_maternity_and_absences_are_time_off_with_hours_from_the_wo
             ]
         )
     ]  # fmt: skip
-    peoplehr.answers["GetMaternityPaternityByEmployeeId"] = [
-        envelope(
-            [{"MaternityPaternityTxnId": 339, "ActualStartDate": "2025-09-01", "ActualEndDate": "2025-09-12"}]
-        )
-    ]
-    peoplehr.answers["GetAbsenceDetail"] = [
-        envelope(
-            [{"StartDate": "2025-03-11", "EndDate": "2025-03-12", "DurationDays": "2.00", "Reason": "Flu"}]
-        )
-    ]
+    peoplehr.answers["GetMaternityPaternityByEmployeeId"] = [replayed("peoplehr", "GetMaternityPaternityByEmployeeId")]
+    peoplehr.answers["GetAbsenceDetail"] = [replayed("peoplehr", "GetAbsenceDetail")]
     out = sync(CONFIG, "time_off_requests")
     assert not out.errors, out.errors
     by_kind = {r.record.data["type_name"]: r.record.data for r in out.records}
@@ -495,7 +416,7 @@ def test_the_job_history_comes_from_each_employees_detail(peoplehr: FakePeopleHR
             field: [{"EffectiveDate": d, value: v} for d, v in reversed(rows)],
         }
 
-    detail = person("180", "Callum", "2020-11-02", UniqueKey="3f9c1b2e-7d44-4c1a-9a52-5b0e8e6f2c11") | {
+    detail = replayed("peoplehr", "GetAllEmployeeDetail")["Result"][0] | {
         "JobRole": history("FieldHistoryForJobRole", ("2020-11-02", "Picker"), ("2023-04-01", "Supervisor")),
         "Department": history(
             "FieldHistoryForEffectiveDate", ("2020-11-02", "Warehouse"), ("2022-01-10", "Operations")
@@ -577,17 +498,7 @@ def test_absence_paid_status_gives_is_paid_and_its_flags_go_to_custom_fields(
 
 
 def test_deductions_totals_and_percentages_of_a_salary(peoplehr: FakePeopleHR) -> None:
-    peoplehr.answers["GetSalaryDetail"] = [
-        envelope(
-            [{"EffectiveFrom": "2024-04-01", "SalaryType": "Annual", "PaymentFrequency": "Monthly",
-              "SalaryAmount": "30000.0000", "TotalSalaryAmount": "31500.0000", "Currency": "£",
-              "Entitlements": [{"Entitlement": "London weighting", "Amount": "0.00", "Percentage": "5.00",
-                                "IncludeInTotalSalary": True, "DisplayAsAmountOrPercentage": False}],
-              "Deductions": [{"Deduction": "Social Club", "Amount": "120.00", "Percentage": "0.00",
-                              "Comments": "Monthly 10", "IncludeInTotalSalary": False,
-                              "DisplayAsAmountOrPercentage": True}]}]
-        )
-    ]  # fmt: skip
+    peoplehr.answers["GetSalaryDetail"] = [replayed("peoplehr", "GetSalaryDetail_deductions")]
     out = sync(CONFIG, "compensations")
     assert not out.errors, out.errors
     rows = {r.record.data["name"]: r.record.data for r in out.records}

@@ -186,7 +186,7 @@ SCENARIOS = [
     Scenario("HTML page with 200", on_list("html")),
     Scenario("empty page before the last", empty_page, only=(SAGE, SESAME)),
     Scenario("data null on a later page", null_data, only=(SAGE, SESAME)),
-    # Sesame reads a list without `meta` as its last page, with a warning (issue 16; tests/sesame_hr/test_envelopes.py)
+    # Sesame reads a list without `meta` as its last page, with a warning (issue 16; tests/sesame_hr/test_faults.py)
     Scenario("a page without meta", without_meta, only=(SAGE,)),
     Scenario(
         "success without a Result",

@@ -1,5 +1,5 @@
 """Contract: every sandbox response validates against the vendor spec's response schema for its
-endpoint (``shared/vendor-specs/sage-hr-openapi.yml``), wherever the spec defines one.
+endpoint (``sage-hr-openapi.yml`` in the vendor specs, outside this repository: ``VENDOR_SPECS_DIR``), wherever the spec defines one.
 
 OpenAPI 3.0 schemas become JSON Schema: ``$ref`` resolved, ``nullable: true`` allows null. The spec
 marks almost nothing nullable although its own examples and real payloads carry nulls, and it types a

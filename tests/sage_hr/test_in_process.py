@@ -9,50 +9,22 @@ from datetime import date, timedelta
 
 import pytest
 import requests_mock
+from replayed import replayed
 from source_sage_hr.source import SourceSageHR
 
 from .helpers import BASE, CONFIG, calls, final_state, paged, records, run_read
 
-TEAMS = [{"id": i, "name": f"Team {i}", "manager_ids": [1], "employee_ids": [1, 2]} for i in range(1, 121)]
+TEAMS = [replayed("sage_hr", "team") | {"id": i, "name": f"Team {i}"} for i in range(1, 121)]
+NOT_FOUND = replayed("sage_hr", "error_not_found")
 
 
 def employee(key: int, **extra: object) -> dict[str, object]:
-    return {
-        "id": key,
-        "email": f"e{key}@acme.example",
-        "first_name": f"First{key}",
-        "last_name": "Berg",
-        "employment_start_date": "2022-09-12",
-        "team_id": 14,
-        "position": "Support Lead",
-        "employment_status": "Full-time",
-        **extra,
-    }
+    """The replayed employee as employee `key`."""
+    return replayed("sage_hr", "employee") | {"id": key, "email": f"e{key}@acme.example", "first_name": f"First{key}"} | extra
 
 
 def leaver(key: int, **extra: object) -> dict[str, object]:
-    return {"id": key, "termination_date": "2025-03-29", "first_name": "Ida", "last_name": "Lund", **extra}
-
-
-def custom_fields(value: str) -> dict[str, object]:
-    return {
-        "data": [
-            {
-                "id": 7,
-                "label": "T-shirt size",
-                "type": "CustomDropdownField",
-                "value": value,
-                "options": ["S", "L"],
-            },
-            {
-                "id": 8,
-                "label": "Languages",
-                "type": "CustomTags",
-                "value": ["English", "Latvian"],
-                "options": None,
-            },
-        ]
-    }
+    return replayed("sage_hr", "terminated_employee") | {"id": key} | extra
 
 
 def test_follows_next_page_and_never_asks_past_the_last_page():
@@ -65,13 +37,8 @@ def test_follows_next_page_and_never_asks_past_the_last_page():
 
 def test_a_list_without_meta_is_one_page_and_a_non_advancing_next_page_stops():
     with requests_mock.Mocker() as m:
-        m.get(
-            f"{BASE}/leave-management/policies", json={"data": [{"id": 1, "name": "Holiday", "unit": "days"}]}
-        )
-        m.get(
-            f"{BASE}/leave-management/policies/1",
-            json={"data": [{"id": 1, "name": "Holiday", "unit": "days", "only_full_days": False}]},
-        )
+        m.get(f"{BASE}/leave-management/policies", json=replayed("sage_hr", "policies"))
+        m.get(f"{BASE}/leave-management/policies/1", json=replayed("sage_hr", "policy"))
         m.get(
             f"{BASE}/teams",
             json={"data": TEAMS[:2], "meta": {"current_page": 1, "next_page": 1, "per_page": 50}},
@@ -86,14 +53,11 @@ def mock_people(m: requests_mock.Mocker, leaver_entry: dict[str, object]) -> Non
     m.get(f"{BASE}/terminated-employees", json=paged([leaver_entry]))
     m.get(
         f"{BASE}/terminated-employees/9",
-        json={"data": {**leaver_entry, "termination": {"reason": "Redundancy", "comments": "Team closed"}}},
+        json={"data": {**leaver_entry, "termination": replayed("sage_hr", "termination")}},
     )
-    m.get(
-        f"{BASE}/termination-reasons",
-        json=paged([{"id": 3, "name": "Redundancy", "code": None, "type": "involuntary"}]),
-    )
+    m.get(f"{BASE}/termination-reasons", json=replayed("sage_hr", "termination_reasons"))
     for key in (1, 2, 9):
-        m.get(f"{BASE}/employees/{key}/custom-fields", json=custom_fields("L"))
+        m.get(f"{BASE}/employees/{key}/custom-fields", json=replayed("sage_hr", "custom_fields"))
 
 
 def test_employees_merge_both_lists_with_termination_reason_and_custom_fields():
@@ -143,29 +107,14 @@ def test_an_employee_deleted_during_the_sync_is_skipped_with_a_log_line():
         m.get(
             f"{BASE}/employees/2/custom-fields",
             status_code=404,
-            json={"error_code": "not_found", "errors": []},
+            json=NOT_FOUND,
         )
         m.get(
             f"{BASE}/employees/1/compensations",
             status_code=404,
-            json={"error_code": "not_found", "errors": []},
+            json=NOT_FOUND,
         )
-        m.get(
-            f"{BASE}/employees/2/compensations",
-            json=paged(
-                [
-                    {
-                        "start_date": "2024-01-01",
-                        "end_date": None,
-                        "currency": "GBP",
-                        "amount": 3500,
-                        "period": "monthly",
-                        "comment": "",
-                        "category": "Salary",
-                    }
-                ]
-            ),
-        )
+        m.get(f"{BASE}/employees/2/compensations", json=replayed("sage_hr", "compensations"))
         m.get(f"{BASE}/employees/9/compensations", json=paged([]))
         output = run_read(CONFIG, "employees", "compensations")
     assert {r["remote_id"] for r in records(output, "employees")} == {"1", "9"}
@@ -181,7 +130,7 @@ def test_a_refused_key_fails_check_with_what_to_do(status):
         m.get(
             f"{BASE}/teams",
             status_code=status,
-            json={"error_code": "unauthorized", "errors": ["Invalid token"]},
+            json=replayed("sage_hr", "error_unauthorized"),
         )
         result = SourceSageHR(config=CONFIG).check(logging.getLogger("test"), CONFIG)
     assert result.status.value == "FAILED"
@@ -192,7 +141,7 @@ def test_a_refused_key_fails_check_with_what_to_do(status):
 
 def test_an_unknown_subdomain_fails_with_what_to_enter():
     with requests_mock.Mocker() as m:
-        m.get(f"{BASE}/teams", status_code=404, json={"error_code": "not_found", "errors": []})
+        m.get(f"{BASE}/teams", status_code=404, json=NOT_FOUND)
         output = run_read(CONFIG, "departments", fails=True)
     errors = [e.trace.error for e in output.errors]
     assert any(
@@ -224,7 +173,7 @@ def test_429_waits_as_long_as_retry_after_says():
                 {
                     "status_code": 429,
                     "headers": {"Retry-After": "2"},
-                    "json": {"error_code": "too_many_requests", "errors": []},
+                    "json": replayed("sage_hr", "error_too_many_requests"),
                 },
                 {"status_code": 200, "json": paged(TEAMS[:1])},
             ],
@@ -240,10 +189,7 @@ def test_any_other_refusal_fails_the_sync_with_the_providers_message():
         m.get(
             f"{BASE}/leave-management/requests",
             status_code=422,
-            json={
-                "error_code": "validation_failed",
-                "errors": ["Days between from date and to date must be less than 65"],
-            },
+            json=replayed("sage_hr", "error_validation_failed"),
         )
         output = run_read(CONFIG, "time_off_requests", fails=True)
     messages = [e.trace.error.message for e in output.errors]
@@ -265,21 +211,10 @@ def test_leave_requests_are_walked_in_contiguous_windows_under_65_days():
 
 
 def test_a_request_in_two_windows_is_emitted_once():
-    spanning = {
-        "id": 77,
-        "status_code": "approved",
-        "policy_id": 1,
-        "employee_id": 1,
-        "start_date": "2026-02-25",
-        "end_date": "2026-03-06",
-        "hours": 60,
-    }
+    spanning = replayed("sage_hr", "leave_request")
     with requests_mock.Mocker() as m:
         m.get(f"{BASE}/leave-management/requests", json=paged([spanning]))
-        m.get(
-            f"{BASE}/leave-management/policies",
-            json={"data": [{"id": 1, "name": "Annual leave", "unit": "days"}]},
-        )
+        m.get(f"{BASE}/leave-management/policies", json=replayed("sage_hr", "policies_annual_leave"))
         output = run_read({**CONFIG, "start_date": "2026-01-01"}, "time_off_requests")
         assert len(calls(m, "/leave-management/requests")) > 1
         assert len(calls(m, "/leave-management/policies")) == 1, "policy names are read once per sync"
@@ -309,23 +244,14 @@ def test_an_edge_403_with_retry_after_is_waited_out_not_taken_for_a_bad_key():
 
 
 def allowance(key: int) -> dict[str, object]:
-    return {
-        "id": key,
-        "full_name": f"First{key} Berg",
-        "eligibilities": [
-            {"policy": {"id": 1, "name": "Holiday"}, "quantity": "25.0", "unit": "days", "carryover": "2.0"},
-            {"policy": {"id": 2, "name": "Sickday"}, "quantity": "0.0", "unit": "days", "carryover": "0.0"},
-        ],
-    }
+    """The replayed report row as employee `key`'s."""
+    return replayed("sage_hr", "individual_allowance") | {"id": key, "full_name": f"First{key} Berg"}
 
 
 def mock_balances(m: requests_mock.Mocker, keys: list[int]) -> None:
     m.get(f"{BASE}/leave-management/reports/individual-allowances", json=paged([allowance(k) for k in keys], 100))
     for key in keys:
-        m.get(
-            f"{BASE}/employees/{key}/leave-management/balances",
-            json={"data": [{"policy_id": 1, "used": 6.5, "available": 20.5}, {"policy_id": 2, "used": 3, "available": None}]},
-        )
+        m.get(f"{BASE}/employees/{key}/leave-management/balances", json=replayed("sage_hr", "leave_balances"))
 
 
 def test_balances_join_the_allowances_report_to_each_employees_balances():
@@ -359,7 +285,7 @@ def test_a_balance_call_answering_404_reports_nothing_deleted():
         first = run_read(CONFIG, "time_off_balances")
         mock_balances(m, [1, 2])  # employee 3 left the report ...
         m.get(  # ... and employee 2 is deleted while the sync runs
-            f"{BASE}/employees/2/leave-management/balances", status_code=404, json={"error_code": "not_found", "errors": []}
+            f"{BASE}/employees/2/leave-management/balances", status_code=404, json=NOT_FOUND
         )
         second = run_read(CONFIG, "time_off_balances", state=final_state(first))
         assert not [r for r in records(second, "time_off_balances") if r.get("is_deleted")]

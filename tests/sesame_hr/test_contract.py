@@ -1,5 +1,5 @@
 """The Sesame sandbox answers in the vendor's shapes: every response of an endpoint the sandbox serves and
-the vendor spec (``shared/vendor-specs/sesame-hr-openapi.yaml``) describes validates against the spec's
+the vendor spec (``sesame-hr-openapi.yaml``, outside this repository: ``VENDOR_SPECS_DIR``) describes validates against the spec's
 200 schema, every page of it.
 
 The spec is converted to JSON Schema with three documented relaxations:

@@ -17,6 +17,7 @@ from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.models import ExpectedOutcome
 from airbyte_cdk.test.state_builder import StateBuilder
+from replayed import replayed
 from source_sesame_hr import SourceSesameHR
 
 BASE = "https://api-eu1.sesametime.com"
@@ -36,25 +37,8 @@ def page(data: list[dict[str, Any]], current: int = 1, last: int = 1, per: int =
 
 
 def employee(uid: str, first: str = "Jordi", **extra: Any) -> dict[str, Any]:
-    return {
-        "id": uid,
-        "firstName": first,
-        "lastName": "Puig",
-        "secondLastName": "Vila",
-        "email": f"{first.lower()}@olivera.example",
-        "status": "active",
-        "workStatus": "remote",
-        "code": 204,
-        "gender": "male",
-        "maritalStatus": "casado",
-        "nationality": "ES",
-        "customFields": [
-            {"id": "x", "name": "Shirt size", "slug": "cf_shirt_size", "type": "text", "value": "M"}
-        ],
-        "createdAt": "2023-03-06T08:15:00+01:00",
-        "updatedAt": "2024-09-30T12:41:07+02:00",
-        **extra,
-    }
+    """The replayed employee as `uid`, named `first`."""
+    return replayed("sesame_hr", "employee") | {"id": uid, "firstName": first, "email": f"{first.lower()}@olivera.example"} | extra
 
 
 def link(kind: str, emp: str, target: str, created: str, **extra: Any) -> dict[str, Any]:
@@ -70,7 +54,7 @@ def link(kind: str, emp: str, target: str, created: str, **extra: Any) -> dict[s
 
 def mock_company(m: requests_mock.Mocker) -> None:
     """The token's company, and no contracts for anyone (a test registers the contracts it needs)."""
-    m.get(f"{BASE}/core/v3/info", json={"data": {"company": {"id": COMPANY_ID, "name": "Olivera Foods SL"}}})
+    m.get(f"{BASE}/core/v3/info", json=replayed("sesame_hr", "info"))
     m.get(re.compile(f"{BASE}/contract/v1/contracts/.*"), json=page([]))
 
 
@@ -189,39 +173,15 @@ def test_links_without_the_employee_are_skipped_and_missing_link_fields_read_as_
 
 
 def vacation(uid: str, request_type: str, status: str, days: list[str], **extra: Any) -> dict[str, Any]:
-    configuration = {"id": "c0ffee00-0000-4000-8000-000000000001", "name": "Vacaciones 2024"}
-    return {
-        "id": uid,
-        "vacationCalendar": {"id": "cal", "year": 2024, "vacationConfiguration": configuration},
-        "employee": employee(A),
-        "daysOff": [{"date": d, "seconds": 28800} for d in days],
-        "status": status,
-        "type": request_type,
-        "comment": "Revisión dental",
-        "resolutionComment": None,
-        "resolvedAt": None,
-        "createdAt": "2024-10-02T08:00:00+02:00",
-        "updatedAt": "2024-10-02T08:00:00+02:00",
-        "deletedAt": None,
-        **extra,
-    }
+    """The replayed vacation request (employee A's) as `uid`, of `request_type` and `status` on `days`."""
+    days_off = [{"date": d, "seconds": 28800} for d in days]
+    return replayed("sesame_hr", "vacation_day_off_request") | {
+        "id": uid, "type": request_type, "status": status, "daysOff": days_off
+    } | extra
 
 
 def test_cancellations_and_deleted_requests_are_not_new_time_off() -> None:
-    absence = {
-        "id": "abs-1",
-        "absenceCalendar": {
-            "id": "cal2",
-            "absenceType": {"id": "type-1", "name": "Cita médica", "pickMode": "by_time_range"},
-        },
-        "employee": employee(A),
-        "daysOff": [{"date": "2024-10-04", "seconds": 7200, "startTime": "09:00", "endTime": "11:00"}],
-        "status": "pending",
-        "type": "create",
-        "createdAt": "2024-10-02T08:00:00+02:00",
-        "updatedAt": "2024-10-02T08:00:00+02:00",
-        "deletedAt": None,
-    }
+    absence = replayed("sesame_hr", "absence_day_off_request")
     with requests_mock.Mocker() as m:
         mock_company(m)
         m.get(
@@ -300,24 +260,9 @@ def test_a_granted_request_whose_days_its_calendar_no_longer_grants_is_cancelled
 
 
 def contract(uid: str, start: str, end: str | None, **fields: Any) -> dict[str, Any]:
-    """A contract in the shape of the current docs (H2)."""
-    return {
-        "id": uid,
-        "startAt": start,
-        "endAt": end,
-        "startDate": start,
-        "endDate": end,
-        "jobChargeName": "Category Manager",
-        "contractTypeName": "Indefinido",
-        "workDayTypeName": "Parcial",
-        "seniorityDate": "2019-05-02",
-        "weeklyHours": 20,
-        "fte": 0.5,
-        "workDays": [
-            {"day": day, "hours": 4} for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
-        ],
-        **fields,
-    }
+    """The replayed contract (the shape of the current docs, H2) as `uid`, from `start` to `end`."""
+    dates = {"startAt": start, "endAt": end, "startDate": start, "endDate": end}
+    return replayed("sesame_hr", "contract") | {"id": uid} | dates | fields
 
 
 def test_employees_take_dates_hours_and_types_from_their_contracts() -> None:
@@ -430,20 +375,7 @@ def test_a_partial_day_off_counts_as_its_share_of_the_contracts_working_day() ->
 
 
 def salary(uid: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": uid,
-        "payPeriod": "yearly",
-        "currency": "EUR",
-        "grossSalary": 38500,
-        "payments": 14,
-        "startDate": "2024-01-01",
-        "endDate": None,
-        "comments": "Revisión anual",
-        "monthlyGrossSalary": 2750,
-        "createdAt": "2023-12-20T10:00:00+01:00",
-        "updatedAt": "2023-12-20T10:00:00+01:00",
-        **extra,
-    }
+    return replayed("sesame_hr", "salary") | {"id": uid} | extra
 
 
 def test_salaries_keep_fourteen_payments_and_assignments_are_read_only_when_the_catalogue_is_used() -> None:
@@ -474,23 +406,8 @@ def test_salaries_keep_fourteen_payments_and_assignments_are_read_only_when_the_
     assert row["employee_id"] == f"sesame_hr:{COMPANY_ID}:employee:{A}"
     assert not any("/employees/" in p for p in calls), "assignments were read although the catalogue is empty"
 
-    item = {
-        "id": "comp-1",
-        "name": "Plus transporte",
-        "compensationType": "variable",
-        "quantity": None,
-        "percentage": 10.5,
-        "period": "monthly",
-        "currency": "EUR",
-    }
-    assignment = {
-        "id": "as-1",
-        "compensationId": "comp-1",
-        "salaryId": "s-1",
-        "startDate": "2024-01-01",
-        "endDate": None,
-        "compensation": item,
-    }
+    item = replayed("sesame_hr", "compensation")
+    assignment = replayed("sesame_hr", "employee_compensation")
     with requests_mock.Mocker() as m:
         mock_company(m)
         m.get(f"{BASE}/core/v3/employees", json=page([employee(A)]))
@@ -558,17 +475,7 @@ def test_salaries_are_annualized_for_every_pay_period_and_keep_their_extra_field
 
 
 def test_work_entries_ask_only_for_changes_since_the_last_sync_including_deletions() -> None:
-    entry = {
-        "id": "we-1",
-        "employee": employee(A),
-        "workEntryType": "pause",
-        "workEntryIn": {"origin": "app", "date": "2024-11-04 09:00:00+01:00", "officeId": OFFICE},
-        "workEntryOut": None,
-        "workedSeconds": None,
-        "createdAt": "2024-11-04T09:00:00+01:00",
-        "updatedAt": "2024-11-04T12:00:00+01:00",
-        "deletedAt": "2024-11-04T12:00:00+01:00",
-    }
+    entry = replayed("sesame_hr", "work_entry_deleted")
     state = (
         StateBuilder()
         .with_stream_state(
@@ -866,18 +773,7 @@ def test_absence_type_names_in_five_languages_get_their_category_and_config_stil
 
 
 def test_holidays_are_the_calendars_days_from_start_date_with_the_calendars_employees() -> None:
-    calendar = {
-        "id": "cal-1",
-        "name": "Barcelona",
-        "companyId": COMPANY_ID,
-        "typeId": "t-1",
-        "default": True,
-        "dayOff": [
-            {"id": "d-old", "name": "Año Nuevo", "date": "2023-01-01"},
-            {"id": "d-1", "name": "Sant Jordi", "date": "2024-04-23"},
-            {"id": "d-2", "name": "La Mercè", "date": "2024-09-24"},
-        ],
-    }
+    calendar = replayed("sesame_hr", "holiday_calendar")
     gone = {**calendar, "id": "cal-2", "name": "Deleted meanwhile", "dayOff": [{"id": "d-9", "name": "x", "date": "2024-05-01"}]}
     members = [{"id": A, "firstName": "Jordi"}, {"id": B, "firstName": "Ana"}]
     with requests_mock.Mocker() as m:
@@ -903,17 +799,7 @@ def test_holidays_are_the_calendars_days_from_start_date_with_the_calendars_empl
 
 
 def test_balances_count_a_partial_day_as_its_share_and_subtract_it_from_the_allowance() -> None:
-    calendar = {
-        "id": "vc-1",
-        "employee": {"id": A},
-        "daysOff": [{"date": "2024-03-04", "seconds": 14400}, {"date": "2024-03-05", "seconds": 28800}],
-        "maxDaysOff": 25,
-        "year": 2024,
-        "vacationConfiguration": {"id": "cfg-1", "name": "Vacaciones"},
-        "createdAt": "2024-01-01T00:00:00+01:00",
-        "updatedAt": "2024-03-01T00:00:00+01:00",
-        "deletedAt": None,
-    }
+    calendar = replayed("sesame_hr", "vacation_calendar")
     with requests_mock.Mocker() as m:
         mock_company(m)
         m.get(
@@ -929,17 +815,7 @@ def test_balances_count_a_partial_day_as_its_share_and_subtract_it_from_the_allo
 
 
 def test_work_breaks_are_break_entries() -> None:
-    entry = {
-        "id": "p-1",
-        "employee": {"id": A},
-        "workEntryType": "pause",
-        "workEntryIn": {"origin": "app", "date": "2024-05-10T12:00:00+02:00", "officeId": None},
-        "workEntryOut": {"origin": "app", "date": "2024-05-10T12:30:00+02:00", "officeId": None},
-        "workedSeconds": 1800,
-        "createdAt": "2024-05-10T12:30:00+02:00",
-        "updatedAt": "2024-05-10T12:30:00+02:00",
-        "deletedAt": None,
-    }
+    entry = replayed("sesame_hr", "work_entry_pause")
     with requests_mock.Mocker() as m:
         mock_company(m)
         m.get(f"{BASE}/schedule/v1/work-entries", json=page([entry]))

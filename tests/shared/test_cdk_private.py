@@ -20,6 +20,7 @@ DIGESTS = {
     "ModelToComponentFactory._create_component_from_model": "64d5d0863b4a2cdac13a438953e8bbe6b21453a4648dda92dfdc1384ddaecd80",
     "ModelToComponentFactory.create_parent_stream_config_with_substream_wrapper": "2d41f67776f8af76cc34a1c31a9a781cde9082ca081915d9a2157832e25eb986",
     "RecordSelector._normalize_by_schema": "2dc6358608de95c479410e1f13e6f3d0d3632fc30d7898b1278dababee4b7145",
+    "HttpResponseFilter._safe_response_json": "6025489366b84475ce66e3107c9a9c08d7df270d6fa5a21c814a1f9b1859e570",
     "SimpleRetriever._parse_response": "c65b12825b8c7361d17829bc7cab7984e50213370968a9dcf93d6bb755943602",
     "JinjaInterpolation._eval": "567d462be61e160f510588f02214e441738a0539d638590c5d92edf460160438",
     "JinjaInterpolation._literal_eval": "1e8508f4364bbfc76334ca20bb769c0071edbd49b00f861e3ee8a1787796ca7a",

@@ -1,7 +1,7 @@
 """PeopleHR's POST-only JSON RPC: ``POST /{Endpoint}`` with ``{"APIKey", "Action", ...}``.
 
 Every answer is HTTP 200 with ``{"isError", "Status", "Message", "Result"}``, errors included (codes in
-``reference/providers/peoplehr.md`` §2); unknown paths are 404 and other methods 405 [I]. Actions match
+the reference notes' ``providers/peoplehr.md`` §2); unknown paths are 404 and other methods 405 [I]. Actions match
 case-insensitively [I]. A key may lack areas (``No access on salary schema.``). Leavers (a leaving
 date that has passed [I]) are listed only with ``IncludeLeavers``. Calls are limited per client IP over
 a rolling window; the over-limit answer is [U] and switchable.

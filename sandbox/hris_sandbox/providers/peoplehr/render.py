@@ -1,5 +1,5 @@
 """The shared `Company` in PeopleHR's shapes: employees with `DisplayValue` wrappers, holidays,
-absences, salaries, benefits and saved-query rows (see ``reference/providers/peoplehr.md`` §4-§6).
+absences, salaries, benefits and saved-query rows (see the reference notes' ``providers/peoplehr.md`` §4-§6).
 
 Every `DisplayValue` is a string; history arrays are empty unless ``history=True`` (the by-id call).
 Holidays and absences carry no status for cancelled or soft-deleted requests: PeopleHR deletes them.

@@ -1,4 +1,4 @@
-"""A stand-in of ``https://{subdomain}.sage.hr/api`` (facts: ``shared/reference/providers/sage-hr.md``).
+"""A stand-in of ``https://{subdomain}.sage.hr/api`` (facts: the reference notes' ``providers/sage-hr.md``, outside this repository).
 
 Served under ``/api`` (a connector's base URL is ``http://127.0.0.1:PORT/api``):
 

@@ -1,5 +1,5 @@
 """A stand-in of Sesame HR's public API ``https://api-{region}.sesametime.com`` (facts:
-``shared/reference/providers/sesame-hr.md``; shapes: ``shared/vendor-specs/sesame-hr-openapi.yaml``).
+the reference notes' ``providers/sesame-hr.md``; shapes: the vendor spec ``sesame-hr-openapi.yaml``; both outside this repository).
 
 Served at the root (a connector's base URL is ``http://127.0.0.1:PORT``), module-prefixed paths:
 

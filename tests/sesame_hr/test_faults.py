@@ -1,5 +1,6 @@
-"""Lists whose `meta` block is missing or partial, end to end: each is read as its last page with a
-warning, so a tenant whose lists fit one page syncs completely (the sandbox's ``meta`` option)."""
+"""What goes wrong with the real API, injected into the sandbox, through the console script: lists whose
+`meta` block is missing or partial are each read as their last page with a warning, so a tenant whose
+lists fit one page syncs completely (the sandbox's ``meta`` option)."""
 
 from __future__ import annotations
 
