@@ -2,7 +2,7 @@
 ``airbyte-integrations/connectors/source-sage-hr/manifest.yaml``), run by the same CDK against the
 same sandbox, side by side with our connector, per record and per call.
 
-The manifest is not part of this project (nor of ``shared/reference/``): pass its path with
+The manifest is not part of this project (nor of the reference notes kept beside it): pass its path with
 ``bench/run.py --peer-manifest PATH``. Two adaptations, made here when it is loaded, not in the file:
 
 - ``url_base`` (``https://{subdomain}.sage.hr/api/``) becomes the config's ``base_url``, to reach the
