@@ -628,12 +628,15 @@ class Company:
             emp.bank_name = "Test Bank"
 
     def _generate_breaks(self, emp: Employee) -> None:
-        """A lunch break in about two work entries of three, from its own generator."""
+        """A lunch break in about two work entries of three, from its own generator; a break that
+        would not lie inside its entry (a part-timer who clocks out before lunch) is not taken."""
         rng = random.Random(f"{self.seed}:{emp.key}:breaks")
         for entry in emp.work_entries:
             if entry.clock_out is not None and rng.random() < 0.65:
                 start = entry.clock_in.replace(hour=12, minute=rng.choice([0, 15, 30]))
-                entry.breaks = [(start, start + timedelta(minutes=rng.choice([30, 45, 60])))]
+                end = start + timedelta(minutes=rng.choice([30, 45, 60]))
+                if entry.clock_in < start and end < entry.clock_out:
+                    entry.breaks = [(start, end)]
 
     def _generate_secondary_departments(self, emp: Employee) -> None:
         """About one employee in twelve also belongs to a second department. Drawn from its own

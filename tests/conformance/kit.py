@@ -5,6 +5,7 @@ A connector plugs in by subclassing `ConformanceSuite` in a test module::
     class TestSageHRConformance(ConformanceSuite):
         command = [source_script("sage-hr")]
         provider = "sage-hr"
+        streams = frozenset({"employees", "departments", "time_off_balances", ...})
 
         def connector_config(self, sandbox):
             return {"subdomain": "nordlys", "api_key": sandbox.app.api_key, "base_url": sandbox.url + "/api", ...}
@@ -82,6 +83,19 @@ def check_records_valid(run: RunResult, source: str) -> None:
     for stream, counts in seen.items():
         dupes = [i for i, n in counts.items() if n > 1]
         assert not dupes, f"{stream}: ids emitted more than once in one sync: {dupes[:5]}"
+
+
+def check_every_stream_read(catalog: Mapping[str, Any], run: RunResult, offered: frozenset[str]) -> None:
+    """Discover offers exactly the streams the connector declares, and a full sync of the sandbox
+    company (which has data for every stream) reads records of each."""
+    run.raise_on_failure()
+    discovered = {stream["name"] for stream in catalog["streams"]}
+    assert discovered == offered, (
+        f"discover offers {sorted(discovered - offered)} beyond and lacks {sorted(offered - discovered)} "
+        "of the connector's streams"
+    )
+    empty = sorted(offered - set(run.record_counts()))
+    assert not empty, f"a full sync read no records of {empty}"
 
 
 def check_ids_stable(first: RunResult, second: RunResult) -> None:
@@ -171,6 +185,8 @@ class ConformanceSuite:
 
     command: ClassVar[list[str]]
     provider: ClassVar[str]
+    #: The unified streams the connector offers (discover must list exactly these; each is read).
+    streams: ClassVar[frozenset[str]]
     employees: ClassVar[int] = 60
     seed: ClassVar[int] = 7
     #: What `check`'s failure message must mention for a wrong credential.
@@ -273,6 +289,9 @@ class ConformanceSuite:
         check_records_valid(journey.full_1, source_of(self.provider))
         check_records_valid(journey.incremental_1, source_of(self.provider))
         assert journey.full_1.record_counts().get("employees"), "no employees were read"
+
+    def test_every_offered_stream_is_read(self, journey: Journey) -> None:
+        check_every_stream_read(journey.catalog, journey.full_1, self.streams)
 
     def test_ids_stable_across_full_syncs(self, journey: Journey) -> None:
         check_ids_stable(journey.full_1, journey.full_2)

@@ -24,7 +24,18 @@ import yaml
 
 DIFFERENCES_FILE = Path(__file__).with_name("known_differences.yaml")
 PROVIDERS = ("sage_hr", "peoplehr", "sesame_hr")
-STREAMS = ("employees", "departments", "locations", "employments", "time_off_requests", "compensations")
+STREAMS = (
+    "employees",
+    "departments",
+    "locations",
+    "employments",
+    "time_off_requests",
+    "compensations",
+    "time_off_types",
+    "time_off_balances",
+    "holidays",
+    "work_entries",
+)
 #: The value of a key a provider's answer does not have at all (unlike None: the key with no value).
 MISSING = "(missing)"
 EVERYONE = "everyone"
@@ -61,6 +72,14 @@ _PERSON_FIELDS = {
     "employment_type": "p.employment_type",
     "weekly_hours": "p.weekly_hours",
     "fte": "p.fte",
+    "home_phone_number": "p.home_phone_number",
+    "probation_end_date": "p.probation_end_date",
+    # sensitive: the equivalence sync opts in (``include_sensitive``)
+    "ssn": "p.ssn",
+    "national_id": "p.national_id",
+    "tax_id": "p.tax_id",
+    "bank_ibans": "json_extract_string(p.bank_accounts, '$[*].iban')",
+    "bank_bics": "json_extract_string(p.bank_accounts, '$[*].bic')",
 }
 
 
@@ -103,6 +122,12 @@ _TITLES = """
                    as previous
         from unified.employments e join unified.employees p on p.source = e.source and p.id = e.employee_id
         where not e.is_deleted and not p.is_deleted and p.work_email is not null)"""
+
+#: Balances of the current calendar year (a provider that gives no period reports the current one).
+_BALANCES = """
+    select * from unified.time_off_balances
+    where not is_deleted and entitlement > 0
+      and (period_start is null or year(period_start) = year(current_date))"""
 
 QUESTIONS: tuple[Question, ...] = (
     Question(
@@ -179,6 +204,57 @@ QUESTIONS: tuple[Question, ...] = (
         "Current job title per person, from the job history",
         f"{_TITLES} select source, person, job_title from rows where is_current",
         per_person=True,
+    ),
+    *(
+        Question(
+            f"balance_{fact}",
+            f"This year's tracked allowances per person and category: {fact}",
+            f"""
+            with p as ({_PEOPLE})
+            select b.source, p.person, t.category, b.unit, b.{fact}
+            from ({_BALANCES}) b join p on p.source = b.source and p.id = b.employee_id
+            join unified.time_off_types t on t.source = b.source and t.id = b.type_id""",
+            keys=3,
+            per_person=True,
+        )
+        for fact in ("entitlement", "used")
+    ),
+    Question(
+        "holidays",
+        "Public holidays: the names of each day off, per calendar name",
+        """
+        select h.source, h.calendar_name, h.date, list(h.name order by h.name)
+        from unified.holidays h where not h.is_deleted group by all""",
+        keys=2,
+    ),
+    Question(
+        "holidays_per_person",
+        "Public holidays per person: each day off of the calendars that apply to them, and its names",
+        f"""
+        with p as ({_PEOPLE})
+        select h.source, p.person, h.date, list(h.name order by h.name)
+        from (select *, unnest(employee_ids::varchar[]) as employee_id from unified.holidays) h
+        join p on p.source = h.source and p.id = h.employee_id
+        where not h.is_deleted group by all""",
+        keys=2,
+        per_person=True,
+    ),
+    *(
+        Question(
+            f"{kind.lower()}_seconds_per_day",
+            f"Time clocked per person and day (UTC date of the clock-in): {what}",
+            f"""
+            with p as ({_PEOPLE})
+            select w.source, p.person, w.clock_in::date, sum({seconds})::bigint
+            from unified.work_entries w join p on p.source = w.source and p.id = w.employee_id
+            where not w.is_deleted and w.type = '{kind}' group by all""",
+            keys=2,
+            per_person=True,
+        )
+        for kind, what, seconds in (
+            ("WORK", "seconds worked", "w.worked_seconds"),
+            ("BREAK", "seconds of breaks, clock-in to clock-out", "epoch(w.clock_out) - epoch(w.clock_in)"),
+        )
     ),
 )
 BY_ID = {q.id: q for q in QUESTIONS}

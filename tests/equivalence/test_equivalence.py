@@ -32,13 +32,15 @@ pytestmark = pytest.mark.slow
 
 EMPLOYEES, SEED = 90, 4
 AS_OF = date.today()  # the connectors read 'today' from the clock (status, is_current)
+#: The sensitive identifiers (ssn, national_id, tax_id, bank_accounts) are compared too: opted in.
+OPT_IN = {"include_sensitive": True}
 
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     db_path = Path(tmp_path_factory.mktemp("equivalence")) / "hris.duckdb"
     plan = [(c.provider, c.name, c.executable) for c in CONNECTORS]
-    loaded = list(load(plan, db_path, EMPLOYEES, SEED, SANDBOX_OPTIONS, as_of=AS_OF))
+    loaded = list(load(plan, db_path, EMPLOYEES, SEED, SANDBOX_OPTIONS, as_of=AS_OF, config=OPT_IN))
     cache = loaded[-1][0]
     with cache.get_sql_engine().connect() as connection:
         query = lambda sql: connection.exec_driver_sql(sql).fetchall()  # noqa: E731

@@ -45,9 +45,11 @@ def load(
     sandbox_options: Mapping[str, Mapping[str, Any]],
     as_of: date | None = None,
     edit: Callable[[Company], None] | None = None,
+    config: Mapping[str, Any] | None = None,
 ) -> Iterator[tuple[Any, Loaded]]:
     """For each ``(provider, connector name, executable)``: serve the company (after `edit`, if given),
-    read every stream into the DuckDB file at `db_path`; yields PyAirbyte's cache and what was loaded."""
+    read every stream into the DuckDB file at `db_path` (with `config` added to each connector's
+    config, e.g. ``include_sensitive``); yields PyAirbyte's cache and what was loaded."""
     import airbyte as ab
     from airbyte.caches import DuckDBCache
 
@@ -57,9 +59,13 @@ def load(
             edit(company)
         app = create_app(provider, company, **sandbox_options.get(provider, {}))
         with SandboxServer(app) as sandbox:
-            config = {**app.connector_config(sandbox.url), "start_date": common_start(company)}
+            settings = {
+                **app.connector_config(sandbox.url),
+                "start_date": common_start(company),
+                **(config or {}),
+            }
             started = time.monotonic()
-            source = ab.get_source(Path(executable).name, config=config, local_executable=str(executable))
+            source = ab.get_source(Path(executable).name, config=settings, local_executable=str(executable))
             source.select_all_streams()
             cache = DuckDBCache(db_path=db_path, schema_name=name.replace("-", "_"))
             result = source.read(cache=cache)

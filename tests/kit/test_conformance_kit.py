@@ -10,6 +10,7 @@ import pytest
 from conformance.kit import (
     ConformanceSuite,
     check_bad_credential,
+    check_every_stream_read,
     check_ids_stable,
     check_no_records,
     check_records_valid,
@@ -30,6 +31,7 @@ def toy_config(sandbox: SandboxServer, **extra: Any) -> dict[str, Any]:
 class TestToyConnectorConforms(ConformanceSuite):
     command = TOY
     provider = "toy-hr"
+    streams = frozenset({"employees", "departments", "time_off_requests", "compensations"})
 
     def connector_config(self, sandbox: SandboxServer) -> dict[str, Any]:
         return toy_config(sandbox)
@@ -45,6 +47,17 @@ def test_kit_catches_schema_invalid_records(toy_sandbox: SandboxServer) -> None:
     run = ConnectorRunner(TOY).read(toy_config(toy_sandbox, toy_defect="schema"), streams=["employees"])
     with pytest.raises(AssertionError, match="is invalid"):
         check_records_valid(run, "toy_hr")
+
+
+def test_kit_catches_a_stream_offered_but_not_read_or_not_offered(toy_sandbox: SandboxServer) -> None:
+    runner = ConnectorRunner(TOY)
+    catalog = runner.discover(toy_config(toy_sandbox))
+    offered = frozenset(TestToyConnectorConforms.streams)
+    run = runner.read(toy_config(toy_sandbox), incremental=False, streams=["employees", "departments"])
+    with pytest.raises(AssertionError, match=r"read no records of \['compensations', 'time_off_requests'\]"):
+        check_every_stream_read(catalog, run, offered)
+    with pytest.raises(AssertionError, match=r"lacks \['holidays'\]"):
+        check_every_stream_read(catalog, run, offered | {"holidays"})
 
 
 def test_kit_catches_unstable_ids(toy_sandbox: SandboxServer) -> None:

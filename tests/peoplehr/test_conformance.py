@@ -18,6 +18,9 @@ pytestmark = pytest.mark.slow
 class TestPeopleHRConformance(ConformanceSuite):
     command = [source_script("peoplehr")]
     provider = "peoplehr"
+    streams = frozenset(
+        {"employees", "departments", "employments", "time_off_types", "time_off_requests", "compensations", "locations", "benefits", "time_off_balances", "work_entries"}
+    )
     env = {"PATH": BIN + os.pathsep + os.environ.get("PATH", "")}
     _company: Company
 

@@ -16,6 +16,9 @@ pytestmark = pytest.mark.slow
 class TestSageHRConformance(ConformanceSuite):
     command = [CONNECTOR]
     provider = "sage-hr"
+    streams = frozenset(
+        {"employees", "departments", "employments", "time_off_types", "time_off_requests", "compensations", "time_off_balances"}
+    )
     bad_credential_pattern = r"API key.*Settings > Integrations > API"
 
     def connector_config(self, sandbox: SandboxServer) -> dict[str, Any]:

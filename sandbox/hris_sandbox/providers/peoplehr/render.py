@@ -21,6 +21,7 @@ from hris_sandbox.company import (
     Employee,
     JobPeriod,
     TimeOffRequest,
+    TimeOffType,
     WorkEntry,
 )
 
@@ -177,8 +178,9 @@ class Renderer:
         employment_type = employment_type_of(e, e.current)
         departments = changes(e.history, lambda p: company.department(p.department_key).name)
         types = changes(e.history, lambda p: employment_type_of(e, p))
-        allowance = Decimal(25) * (e.weekly_hours / Decimal("37.5"))
-        # the allowance in minutes too, as P1's example (25.00 days, 11250 minutes: 7.5 h a day)
+        # this year's holiday entitlement (`Company.entitlement`, as GetHolidayEntitlement gives it); in
+        # minutes too, as P1's example (25.00 days, 11250 minutes: 7.5 h a day)
+        allowance = company.entitlement(e, self.holiday_type, company.as_of.year) or Decimal(0)
         allowance_minutes = allowance * daily_minutes(e)
         reason = (
             company.termination_reasons[e.termination_reason][0] if e.termination_reason is not None else ""
@@ -417,11 +419,16 @@ class Renderer:
         }
 
     # -- holiday entitlements -------------------------------------------------------------------------
+    @property
+    def holiday_type(self) -> TimeOffType:
+        """The company's holiday (VACATION) type: the one PeopleHR's holiday allowance counts."""
+        return next(t for t in self.company.time_off_types if t.category == "VACATION")
+
     def entitlements(self, e: Employee, years: Iterable[int]) -> list[dict[str, Any]]:
         """``GetHolidayEntitlement`` (P1): the holiday allowance per leave year, `Company.entitlement`;
         the leave year is the calendar year here (a tenant setting in PeopleHR [I]), one row for each
         year the employee is employed in."""
-        holiday = next(t for t in self.company.time_off_types if t.category == "VACATION")
+        holiday = self.holiday_type
         last = e.termination_date.year if e.termination_date else max(years, default=e.start_date.year)
         rows = []
         for year in years:
@@ -608,25 +615,14 @@ def clock(moment: datetime) -> str:
 
 
 def segments(w: WorkEntry) -> list[tuple[datetime, datetime | None]]:
-    """The clock-in/out pairs of a work entry: its time between clock-in, breaks and clock-out. A break
-    outside the entry (the company draws lunch at noon, after some part-timers' clock-out) is no
-    clock-out and clock-in again, so it is left out."""
+    """The clock-in/out pairs of a work entry: its time between clock-in, breaks and clock-out."""
     out: list[tuple[datetime, datetime | None]] = []
     start = w.clock_in
-    for pause_start, pause_end in inner_breaks(w):
+    for pause_start, pause_end in sorted(w.breaks):
         out.append((start, pause_start))
         start = pause_end
     out.append((start, w.clock_out))
     return out
-
-
-def inner_breaks(w: WorkEntry) -> list[tuple[datetime, datetime]]:
-    """The entry's breaks that lie inside it."""
-    return [
-        (start, end)
-        for start, end in sorted(w.breaks)
-        if w.clock_in < start and (w.clock_out is None or end < w.clock_out)
-    ]
 
 
 def worked_minutes(pairs: Iterable[tuple[datetime, datetime | None]]) -> int:

@@ -597,7 +597,9 @@ class SesameView:
                         "officeId": office.uid if office else None,
                     }
 
-                worked = (w.clock_out - w.clock_in).total_seconds() if w.clock_out else None
+                # the time worked: clock-in to clock-out less the breaks (its pause entries)
+                pauses = sum((end - start).total_seconds() for start, end in w.breaks)
+                worked = (w.clock_out - w.clock_in).total_seconds() - pauses if w.clock_out else None
                 row = {
                     "id": w.uid,
                     "workCheckTypeId": None,
@@ -632,7 +634,8 @@ class SesameView:
         kind = CONTRACT_TYPES[e.worker_type]
         fte = (e.weekly_hours / FULL_TIME_HOURS).quantize(Decimal("0.0001"))
         day_hours = number(e.weekly_hours / len(WORK_DAYS))
-        trial = (e.probation_end - e.history[0].start).days if e.probation_end and e.history else None
+        # a trial of N days counts its first day: it ends (last day) on the company's probation end
+        trial = (e.probation_end - e.history[0].start).days + 1 if e.probation_end and e.history else None
         return [
             {
                 "id": self._uid("contract", e.uid, index),
@@ -653,7 +656,7 @@ class SesameView:
                 "workDayTypeId": self._uid("workday-type", period.time_type),
                 "workDayTypeName": WORKDAY_TYPES[period.time_type],
                 "socialSecurityNumber": None,
-                # the first contract's trial ends on the company's probation end (days from the start) [I]
+                # the first contract's trial (in days) [I]
                 "trialPeriodType": "days" if index == 1 and trial else None,
                 "trialPeriodQuantity": trial if index == 1 and trial else None,
                 "seniorityDate": iso(e.start_date),
