@@ -1,8 +1,8 @@
 """The shared `Company` in Sesame HR's JSON shapes (``providers/sesame-hr.md`` sections 4 and 5).
 
-`SesameView.snapshot()` renders every collection once per `Company.version` and keeps each item's
-JSON encoding, so a page is a join of cached bytes: the sandbox serves thousands of requests a second
-and stays out of the benchmarks. Where the reference marks a fact [I]/[U], the choice is named in a
+`SesameView.snapshot()` renders each collection once per `Company.version`, on its first request,
+and keeps each item's JSON encoding, so a page is a join of cached bytes: the sandbox serves
+thousands of requests a second and stays out of the benchmarks. Where the reference marks a fact [I]/[U], the choice is named in a
 comment; the ones a connector could depend on are options of the app (see the package docstring).
 
 How the neutral company becomes Sesame data:
@@ -35,9 +35,9 @@ import json
 import threading
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -117,35 +117,163 @@ class Listing:
         return cached
 
 
-@dataclass
 class Snapshot:
-    """Every collection of one company version."""
+    """Every collection of one company version, each rendered on its first use (a sync that reads
+    employees only never renders a 50,000-employee tenant's million day-off requests)."""
 
-    version: int
-    company: dict[str, Any]
-    employees: Listing
-    employee_by_uid: dict[str, int]  # uid -> index in `employees`
-    departments: Listing
-    offices: Listing
-    department_assignations: Listing
-    office_assignations: Listing
-    managers: Listing
-    custom_fields: Listing
-    absence_types: Listing
-    vacation_configurations: Listing
-    vacation_requests: Listing
-    absence_requests: Listing
-    vacation_calendars: Listing
-    holiday_calendars: Listing
-    work_entries: Listing
-    compensations: Listing
-    contracts: dict[str, Listing] = field(default_factory=dict)  # employee uid -> contracts
-    salaries: dict[str, Listing] = field(default_factory=dict)
-    employee_compensations: dict[str, Listing] = field(default_factory=dict)
-    compensation_employees: dict[str, Listing] = field(default_factory=dict)  # catalogue id -> rows
-    holiday_employees: dict[str, Listing] = field(default_factory=dict)  # holiday calendar id -> employees
-    #: employee uid -> (holiday calendar index in `holiday_calendars`, the employee object)
-    holiday_calendar_of: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    def __init__(self, view: SesameView) -> None:
+        self.view = view
+        self.version = view.company.version
+
+    @cached_property
+    def _base(self) -> tuple[dict[str, Any], list[Employee], dict[int, dict[str, Any]]]:
+        """The company object, the staff and each employee's rendered object by key."""
+        with self.view.company.lock:
+            company = self.view._company()
+            staff = self.view.company.employee_list()
+            return company, staff, {e.key: self.view._employee(e, company) for e in staff}
+
+    @property
+    def company(self) -> dict[str, Any]:
+        return self._base[0]
+
+    @cached_property
+    def employees(self) -> Listing:
+        _, staff, obj = self._base
+        return Listing([obj[e.key] for e in staff])
+
+    @cached_property
+    def employee_by_uid(self) -> dict[str, int]:
+        """uid -> index in `employees`"""
+        return {e["id"]: i for i, e in enumerate(self.employees.items)}
+
+    @cached_property
+    def departments(self) -> Listing:
+        return Listing([{"id": d.uid, "name": d.name} for d in self.view.company.departments])
+
+    @cached_property
+    def offices(self) -> Listing:
+        return Listing([self.view._office(loc) for loc in self.view.company.locations])
+
+    @cached_property
+    def department_assignations(self) -> Listing:
+        _, staff, obj = self._base
+        return Listing(self.view._department_assignations(staff, obj))
+
+    @cached_property
+    def office_assignations(self) -> Listing:
+        _, staff, obj = self._base
+        return Listing(self.view._office_assignations(staff, obj))
+
+    @cached_property
+    def managers(self) -> Listing:
+        _, staff, obj = self._base
+        return Listing(self.view._managers(staff, obj, {e.key: e for e in staff}))
+
+    @cached_property
+    def custom_fields(self) -> Listing:
+        return Listing(self.view._custom_fields(self._base[1]))
+
+    @cached_property
+    def _types(self) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Any]]]:
+        """Vacation configurations and absence types, by time-off type key."""
+        types, company = self.view.company.time_off_types, self.company
+        return (
+            {t.key: self.view._vacation_configuration(t, company) for t in types if t.category == "VACATION"},
+            {t.key: self.view._absence_type(t, company) for t in types if t.category != "VACATION"},
+        )
+
+    @cached_property
+    def absence_types(self) -> Listing:
+        return Listing(list(self._types[1].values()))
+
+    @cached_property
+    def vacation_configurations(self) -> Listing:
+        return Listing(list(self._types[0].values()))
+
+    @cached_property
+    def _requests(self) -> tuple[Listing, Listing, Listing]:
+        """Vacation requests, absence requests and vacation calendars (rendered together)."""
+        _, staff, obj = self._base
+        with self.view.company.lock:
+            return tuple(Listing(rows) for rows in self.view._requests(staff, obj, *self._types))  # type: ignore[return-value]
+
+    @property
+    def vacation_requests(self) -> Listing:
+        return self._requests[0]
+
+    @property
+    def absence_requests(self) -> Listing:
+        return self._requests[1]
+
+    @property
+    def vacation_calendars(self) -> Listing:
+        return self._requests[2]
+
+    @cached_property
+    def holiday_calendars(self) -> Listing:
+        return Listing([self.view._holiday_calendar(h) for h in self.view.company.holiday_calendars])
+
+    @cached_property
+    def work_entries(self) -> Listing:
+        _, staff, obj = self._base
+        with self.view.company.lock:
+            return Listing(self.view._work_entries(staff, obj))
+
+    @cached_property
+    def _compensation(self) -> tuple[Listing, dict[str, Listing], dict[str, Listing]]:
+        """The catalogue, each employee's assigned compensations, each catalogue item's assignments."""
+        _, staff, _ = self._base
+        with self.view.company.lock:
+            catalogue, assignments = self.view._compensation_catalogue(staff, self.company)
+        by_item: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for rows in assignments.values():
+            for row in rows:
+                by_item[row["compensationId"]].append(row)
+        return (
+            Listing(catalogue),
+            {e.uid: Listing(assignments.get(e.uid, [])) for e in staff},
+            {k: Listing(v) for k, v in by_item.items()},
+        )
+
+    @property
+    def compensations(self) -> Listing:
+        return self._compensation[0]
+
+    @property
+    def employee_compensations(self) -> dict[str, Listing]:
+        return self._compensation[1]
+
+    @property
+    def compensation_employees(self) -> dict[str, Listing]:
+        """catalogue id -> rows"""
+        return self._compensation[2]
+
+    @cached_property
+    def contracts(self) -> dict[str, Listing]:
+        """employee uid -> contracts"""
+        with self.view.company.lock:
+            return {e.uid: Listing(self.view._contracts(e)) for e in self._base[1]}
+
+    @cached_property
+    def salaries(self) -> dict[str, Listing]:
+        with self.view.company.lock:
+            return {e.uid: Listing(self.view._salaries(e)) for e in self._base[1]}
+
+    @cached_property
+    def holiday_employees(self) -> dict[str, Listing]:
+        """holiday calendar id -> employees"""
+        c, staff = self.view.company, self._base[1]
+        members: dict[str, list[dict[str, Any]]] = {h.uid: [] for h in c.holiday_calendars}
+        for e in staff:
+            members[c.calendar_of(e).uid].append(self.view._calendar_member(e))
+        return {uid: Listing(rows) for uid, rows in members.items()}
+
+    @cached_property
+    def holiday_calendar_of(self) -> dict[str, tuple[int, dict[str, Any]]]:
+        """employee uid -> (holiday calendar index in `holiday_calendars`, the employee object)"""
+        c, (_, staff, obj) = self.view.company, self._base
+        return {e.uid: (c.holiday_calendars.index(c.calendar_of(e)), obj[e.key]) for e in staff}
 
 
 class SesameView:
@@ -181,55 +309,7 @@ class SesameView:
 
     # -- rendering ----------------------------------------------------------------------------
     def _render(self) -> Snapshot:
-        c = self.company
-        company = self._company()
-        staff = c.employee_list()
-        by_key = {e.key: e for e in staff}
-        employees = [self._employee(e, company) for e in staff]
-        obj = {e.key: employees[i] for i, e in enumerate(staff)}
-        vacation_types = [t for t in c.time_off_types if t.category == "VACATION"]
-        absence_types = [t for t in c.time_off_types if t.category != "VACATION"]
-        configurations = {t.key: self._vacation_configuration(t, company) for t in vacation_types}
-        absences = {t.key: self._absence_type(t, company) for t in absence_types}
-        vacation_requests, absence_requests, vacation_calendars = self._requests(
-            staff, obj, configurations, absences
-        )
-        catalogue, assignments = self._compensation_catalogue(staff, company)
-        compensation_employees: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for rows in assignments.values():
-            for row in rows:
-                compensation_employees[row["compensationId"]].append(row)
-        return Snapshot(
-            version=c.version,
-            company=company,
-            employees=Listing(employees),
-            employee_by_uid={e["id"]: i for i, e in enumerate(employees)},
-            departments=Listing([{"id": d.uid, "name": d.name} for d in c.departments]),
-            offices=Listing([self._office(loc) for loc in c.locations]),
-            department_assignations=Listing(self._department_assignations(staff, obj)),
-            office_assignations=Listing(self._office_assignations(staff, obj)),
-            managers=Listing(self._managers(staff, obj, by_key)),
-            custom_fields=Listing(self._custom_fields(staff)),
-            absence_types=Listing(list(absences.values())),
-            vacation_configurations=Listing(list(configurations.values())),
-            vacation_requests=Listing(vacation_requests),
-            vacation_calendars=Listing(vacation_calendars),
-            holiday_calendars=Listing([self._holiday_calendar(h) for h in c.holiday_calendars]),
-            absence_requests=Listing(absence_requests),
-            work_entries=Listing(self._work_entries(staff, obj)),
-            compensations=Listing(catalogue),
-            contracts={e.uid: Listing(self._contracts(e)) for e in staff},
-            salaries={e.uid: Listing(self._salaries(e)) for e in staff},
-            employee_compensations={e.uid: Listing(assignments.get(e.uid, [])) for e in staff},
-            compensation_employees={k: Listing(v) for k, v in compensation_employees.items()},
-            holiday_employees={
-                h.uid: Listing([self._calendar_member(e) for e in staff if c.calendar_of(e).uid == h.uid])
-                for h in c.holiday_calendars
-            },
-            holiday_calendar_of={
-                e.uid: (c.holiday_calendars.index(c.calendar_of(e)), obj[e.key]) for e in staff
-            },
-        )
+        return Snapshot(self)
 
     def _holiday_calendar(self, h: HolidayCalendar) -> dict[str, Any]:
         """A public-holiday calendar (H1 ``HolidayCalendar``): Sesame's calendars carry no country, so
