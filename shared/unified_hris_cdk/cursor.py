@@ -33,6 +33,13 @@ slices, if it has ``set_known_partitions(callable)`` it can ask whether the stat
 if it has ``retained_partitions()`` it reports the partitions it skipped; their scopes keep their
 fingerprints (never deleted), whatever `unread_scopes` says for partitions that vanished.
 
+A refresh budget (`unified_hris_cdk.refresh`) limits the partitions an incremental sync reads: a
+partition whose ``extra_fields`` carry the digest of its parent record (``parent_digest``: an
+employee's list record) is read when its parent is new or changed, or when it is among the least
+recently checked, while the budget lasts; the others keep their fingerprints as retained partitions.
+Custom components of the same stream may spend the same plan (per-employee calls inside an
+extractor); the state carries it as ``checked``.
+
 Memory: the previous state's packed strings, one 64-bit hash per old fingerprint, and one entry per
 id seen in this sync (hashes, not strings).
 """
@@ -72,7 +79,8 @@ from unified_hris.conventions import (
 from unified_hris_cdk import environment
 from unified_hris_cdk.deletion_guard import DeletionGuard
 from unified_hris_cdk.fingerprint_sets import PendingScope, SortedHashes
-from unified_hris_cdk.skips import MARKER
+from unified_hris_cdk.refresh import PARENT_DIGEST, Due, RefreshPlan
+from unified_hris_cdk.skips import MARKER, PREFIX
 from unified_hris_cdk.state_codec import (
     CURSOR_FIELD,
     HASH_CHARS,
@@ -123,7 +131,8 @@ class ChangeDetectionCursor(Cursor):
     `origin` says which source and tenant this sync reads (``sage_hr:acme``; asked once, before the
     first slice, as it may cost a call), `facts` the config values that scope the reads; `guard`
     limits the deletions one sync may report; `keep_empty_scopes` stores scopes read empty too (a
-    fan-out that skips known partitions then does not read an empty one again).
+    fan-out that skips known partitions then does not read an empty one again); `refresh_plan` and
+    `refresh_budget` limit the partitions (and per-employee calls) of an incremental sync.
     """
 
     def __init__(
@@ -138,6 +147,8 @@ class ChangeDetectionCursor(Cursor):
         facts: Mapping[str, Any] | None = None,
         guard: DeletionGuard | None = None,
         keep_empty_scopes: bool = False,
+        refresh_plan: RefreshPlan | None = None,
+        refresh_budget: int = 0,
     ) -> None:
         self._stream_name = stream_name
         self._message_repository = message_repository
@@ -148,6 +159,7 @@ class ChangeDetectionCursor(Cursor):
         self._facts = dict(facts or {})
         self._guard = guard
         self._keep_empty = keep_empty_scopes
+        self._refresh_budget = refresh_budget
         self._lock = threading.Lock()
         self._run_start = format_timestamp(run_started_at())
 
@@ -161,6 +173,8 @@ class ChangeDetectionCursor(Cursor):
         # scope -> packed entries of the previous sync, and the hash of every old ``erid:digest``
         self._old: dict[str, str] = packed_scopes(body.get("scopes") or {})
         self._old_hashes = SortedHashes(hash(e) for packed in self._old.values() for e in iter_entries(packed))
+        self.refresh_plan = refresh_plan or RefreshPlan(body.get("checked"))
+        self._digests: dict[str, str] = {}  # scope -> parent digest of a budgeted partition being read
 
         # hash(erid) -> hash of the entry last emitted in this sync (None when seen but not emitted):
         # de-duplication within the sync, and the ids a complete listing still has
@@ -213,24 +227,61 @@ class ChangeDetectionCursor(Cursor):
             if self._partition_router
             else [StreamSlice(partition={}, cursor_slice={})]
         )
+        plan = self.refresh_plan
+        plan.start(self._last_sync is not None, self._refresh_budget)
+        oldest: list[tuple[str, str, StreamSlice]] = []  # at most the budget
+        not_read: list[Mapping[str, Any]] = []
         for partition in partitions:
-            for window in windows:
-                cursor_slice = self._windows.slice_of(window) if self._windows and window else {}
+            parent_digest = (partition.extra_fields or {}).get(PARENT_DIGEST) if self._windows is None else None
+            if parent_digest is not None:
+                key = _scope_key(partition.partition, None)
+                due = plan.due(key, parent_digest)
+                if due is Due.OLDEST:
+                    oldest.append((key, parent_digest, partition))
+                    continue
+                if due is Due.NOT or not plan.spend():
+                    plan.kept(key)
+                    not_read.append(partition.partition)
+                    continue
                 with self._lock:
-                    self._planned_scopes.add(_scope_key(partition.partition, cursor_slice.get("start_time")))
-                    self._slices_generated += 1
-                yield StreamSlice(
-                    partition=partition.partition,
-                    cursor_slice=cursor_slice,
-                    extra_fields=partition.extra_fields,
-                )
+                    self._digests[key] = parent_digest
+            yield from self._planned_slices(partition, windows)
+        for key, parent_digest, partition in sorted(oldest, key=lambda item: plan.rank(item[0])):
+            if not plan.spend():
+                plan.kept(key)
+                not_read.append(partition.partition)
+                continue
+            with self._lock:
+                self._digests[key] = parent_digest
+            yield from self._planned_slices(partition, windows)
+        if not_read:
+            logger.info(
+                "Stream %s: %d partition(s) not re-checked this sync (refresh budget %d spent); their records "
+                "are kept as they were.",
+                self._stream_name,
+                len(not_read),
+                plan.budget,
+            )
         retained = getattr(self._partition_router, "retained_partitions", None)
         starts = [self._windows.slice_of(w)["start_time"] for w in windows if w] if self._windows else [None]
         with self._lock:
-            if retained is not None:
-                self._retained_scopes = {_scope_key(p, start) for p in retained() for start in starts}
+            kept = [*(retained() if retained is not None else []), *not_read]
+            self._retained_scopes = {_scope_key(p, start) for p in kept for start in starts}
             self._generation_done = True
             self._maybe_finalize_locked()
+
+    def _planned_slices(self, partition: StreamSlice, windows: list[Any]) -> Iterable[StreamSlice]:
+        """The slices of one partition (times the windows), counted as planned."""
+        for window in windows:
+            cursor_slice = self._windows.slice_of(window) if self._windows and window else {}
+            with self._lock:
+                self._planned_scopes.add(_scope_key(partition.partition, cursor_slice.get("start_time")))
+                self._slices_generated += 1
+            yield StreamSlice(
+                partition=partition.partition,
+                cursor_slice=cursor_slice,
+                extra_fields=partition.extra_fields,
+            )
 
     def should_be_synced(self, record: Record) -> bool:
         data = record.data
@@ -287,6 +338,12 @@ class ChangeDetectionCursor(Cursor):
                 packed = merged(self._old.get(scope, ""), packed)
                 self._partial.add(scope)
             self._committed[scope] = packed
+            parent_digest = self._digests.pop(scope, None)
+            if parent_digest is not None:
+                if scope in self._skipped:
+                    self.refresh_plan.kept(scope)
+                else:
+                    self.refresh_plan.checked(scope, parent_digest)
             self._slices_closed += 1
             if not self._maybe_finalize_locked() and (
                 time.monotonic() - self._last_checkpoint >= self._checkpoint_every
@@ -352,19 +409,23 @@ class ChangeDetectionCursor(Cursor):
         return None
 
     def _take_marker_locked(self, scope: str, marker: Mapping[str, Any]) -> None:
-        """A skip marker: the whole scope (`skips.skipped_partition`) or one record (`skips.kept_record`)."""
-        rid = marker.get("remote_id")
-        if rid is None:
+        """A skip marker: the whole scope (`skips.skipped_partition`), one record (`skips.kept_record`)
+        or the records whose id starts with a prefix (`skips.kept_records`)."""
+        rid, prefix = marker.get("remote_id"), marker.get(PREFIX)
+        if rid is None and prefix is None:
             self._skipped.add(scope)
             return
-        erid = escape_id(str(rid))
+        wanted = f"{escape_id(str(rid))}:" if rid is not None else escape_id(str(prefix))
         for packed in [self._old.get(scope, ""), *self._old.values()]:
-            entry = next((e for e in iter_entries(packed) if entry_id(e) == erid), None)
-            if entry is not None:
+            entries = list(_entries_starting(packed, wanted))
+            if rid is not None:
+                entries = [e for e in entries if entry_id(e) == wanted[:-1]][:1]
+            if entries:
                 pending = self._pending.get(scope) or self._pending.setdefault(scope, PendingScope())
-                pending.add(entry)
+                for entry in entries:
+                    pending.add(entry)
+                    self._seen.setdefault(hash(entry_id(entry)), None)
                 pending.repeats = True
-                self._seen.setdefault(hash(erid), None)
                 return
 
     def _adopt_prefix_locked(self, prefix: str) -> None:
@@ -477,6 +538,9 @@ class ChangeDetectionCursor(Cursor):
         body["facts"] = self._facts
         body["clock"] = sync_started_at()
         body["scopes"] = scopes
+        checked = self.refresh_plan.dump(complete=self._finalized)
+        if checked:
+            body["checked"] = checked
         state: dict[str, Any] = {STATE_KEY: body}
         if self._last_sync:
             state[CURSOR_FIELD] = self._last_sync
@@ -496,6 +560,19 @@ class ChangeDetectionCursor(Cursor):
                 ),
             )
         )
+
+
+def _entries_starting(packed: str, head: str) -> Iterable[str]:
+    """The entries of a packed scope that start with `head` (found by `str.find`, not entry by entry:
+    a scope can hold a whole tenant's records, and a sync can keep thousands of them)."""
+    at = 0 if packed.startswith(head) else packed.find(SEP + head)
+    while at >= 0:
+        start = at + (1 if packed[at] == SEP else 0)
+        stop = packed.find(SEP, start)
+        yield packed[start : stop if stop >= 0 else len(packed)]
+        if stop < 0:
+            return
+        at = stop if packed.startswith(head, stop + 1) else packed.find(SEP + head, stop)
 
 
 def _now_ms() -> int:

@@ -72,10 +72,12 @@ from unified_hris_cdk.auth import RenderedOnceToken
 from unified_hris_cdk.budget import CallCountingPolicy
 from unified_hris_cdk.cursor import ChangeDetectionCursor
 from unified_hris_cdk.decoders import ParsedBodyDecoder, ParsedBodyResponseFilter
+from unified_hris_cdk.refresh import RefreshPlan
 from unified_hris_cdk.scope import SyncScope
 from unified_hris_cdk.selector import PassThroughRecordSelector, normalises_nothing
 from unified_hris_cdk.sessions import remember_environment_settings
 from unified_hris_cdk.skips import SkippingRetriever
+from unified_hris_cdk.state_codec import STATE_KEY
 from unified_hris_cdk.transformation import UnifiedRecord
 from unified_hris_cdk.windows import DateWindows
 
@@ -154,7 +156,21 @@ class UnifiedComponentFactory(ModelToComponentFactory):
         """The CDK's, with the build's `scope` among the arguments (the CDK passes a component only the
         arguments its class declares)."""
         kwargs.setdefault("scope", self.scope)
+        refresh_stream = getattr(model, "refresh_stream", None)
+        if refresh_stream:
+            kwargs.setdefault("refresh_plan", self.refresh_plan(str(refresh_stream)))
         return super().create_custom_component(model, config, **kwargs)
+
+    def refresh_plan(self, stream_name: str) -> RefreshPlan:
+        """The refresh budget's plan of a stream (`refresh`), from its state: the stream's cursor starts
+        and saves it; a custom component spends it when the manifest names the stream as its
+        ``refresh_stream``."""
+
+        def load() -> RefreshPlan:
+            state = self._connector_state_manager.get_stream_state(stream_name, None) or {}
+            return RefreshPlan((state.get(STATE_KEY) or {}).get("checked"))
+
+        return self.scope.once(f"unified_hris_cdk.refresh_plan:{stream_name}", load)
 
     def create_http_requester(
         self, model: HttpRequesterModel, config: Config, *args: Any, name: str, **kwargs: Any
@@ -299,6 +315,8 @@ class UnifiedComponentFactory(ModelToComponentFactory):
             facts={name: config.get(name) for name in FACT_FIELDS},
             guard=deletion_guard.DeletionGuard.of(config),
             keep_empty_scopes=bool(options.get("keep_empty_scopes", False)),
+            refresh_plan=self.refresh_plan(model.name or ""),
+            refresh_budget=refresh_budget(config, options),
             **self.cursor_arguments(cursor_class),
         )
 
@@ -315,6 +333,12 @@ class UnifiedComponentFactory(ModelToComponentFactory):
             if isinstance(transformation, UnifiedRecord):
                 return lambda: f"{transformation.source}:{transformation.tenant_of(config)}"
         return None
+
+
+def refresh_budget(config: Mapping[str, Any], options: Mapping[str, Any]) -> int:
+    """The config's ``refresh_budget``, else the manifest's default for the stream (0: no budget)."""
+    value = config.get("refresh_budget")
+    return int(options.get("refresh_budget", 0) if value is None else value)
 
 
 def _cursor_class(name: Any) -> type[ChangeDetectionCursor]:

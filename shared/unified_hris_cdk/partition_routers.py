@@ -28,6 +28,8 @@ from airbyte_cdk.sources.declarative.partition_routers.substream_partition_route
 )
 from airbyte_cdk.sources.types import Record, StreamSlice, StreamState
 
+from unified_hris_cdk.refresh import PARENT_DIGEST, digest
+
 
 class SliceOnlyPartitionRouter(PartitionRouter):
     """Subclass and implement `stream_slices` only."""
@@ -71,7 +73,8 @@ def records(parent: ParentStreamConfig) -> Iterable[Record]:
 def key_slices(router: SubstreamPartitionRouter) -> Iterable[StreamSlice]:
     """The slices ``router.stream_slices()`` yields for parents without extra fields (same partitions:
     ``{partition_field: parent key, "parent_slice": parent partition}``), one per parent record that
-    has the key, as the listing is read."""
+    has the key, as the listing is read. Each carries the parent record's digest in its extra fields
+    (``parent_digest``), which a refresh budget uses (`unified_hris_cdk.refresh`)."""
     for parent in router.parent_stream_configs:
         field = str(parent.partition_field.eval(router.config))  # type: ignore[union-attr]
         path = str(parent.parent_key.eval(router.config)).split("/")  # type: ignore[union-attr]
@@ -80,7 +83,9 @@ def key_slices(router: SubstreamPartitionRouter) -> Iterable[StreamSlice]:
             if key is not MISSING and key is not None:
                 parent_partition = record.associated_slice.partition if record.associated_slice else {}
                 yield StreamSlice(
-                    partition={field: key, "parent_slice": parent_partition or {}}, cursor_slice={}
+                    partition={field: key, "parent_slice": parent_partition or {}},
+                    cursor_slice={},
+                    extra_fields={PARENT_DIGEST: digest(record.data)},
                 )
 
 

@@ -5,7 +5,9 @@ not get, and the change-detection cursor keeps what the state knew instead of re
   error envelope): the scope keeps its fingerprints, no id of it is tombstoned, and it is read again
   next sync.
 - `kept_record`: one record of a listing could not be completed (a per-employee detail call failed):
-  its last fingerprint is kept, it is not tombstoned, and it is emitted when it is read whole again.
+  its last fingerprint is kept, it is not tombstoned, and it is emitted when it is read whole again;
+- `kept_records`: the same for every record whose remote id starts with a prefix (an employee's
+  balances, ``<employee id>:<policy id>``, when their per-employee call is not made this sync).
 
 A marker travels the record path like a record (transformations leave it as it is) and stops at the
 cursor, which never emits it. The CDK's retriever never hands an error response (one the error
@@ -24,6 +26,7 @@ from airbyte_cdk.sources.declarative.retrievers.simple_retriever import SimpleRe
 from airbyte_cdk.sources.types import Record, StreamSlice
 
 MARKER = "__unified_hris_skipped__"
+PREFIX = "remote_id_prefix"
 
 
 def skipped_partition(reason: str) -> dict[str, Any]:
@@ -32,6 +35,10 @@ def skipped_partition(reason: str) -> dict[str, Any]:
 
 def kept_record(remote_id: Any, reason: str) -> dict[str, Any]:
     return {MARKER: reason, "remote_id": str(remote_id)}
+
+
+def kept_records(remote_id_prefix: str, reason: str) -> dict[str, Any]:
+    return {MARKER: reason, PREFIX: remote_id_prefix}
 
 
 def is_marker(record: Mapping[str, Any]) -> bool:

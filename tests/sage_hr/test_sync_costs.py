@@ -111,7 +111,8 @@ def chain() -> Chain:
     company = Company.generate(1000, seed=1, years=3)
     today = date.today()
     with SandboxServer(create_app("sage-hr", company)) as sandbox:
-        config = sandbox.app.connector_config(sandbox.url)
+        # every employee re-checked every sync: the complete formula (the budget: test_refresh_budget)
+        config = sandbox.app.connector_config(sandbox.url) | {"refresh_budget": 0}
         runner = ConnectorRunner([CONNECTOR])
         catalog = configured_catalog(runner.discover(config), incremental=True)
         first_expected = expected_calls(company, config, len(company.terminated_employees()), None)

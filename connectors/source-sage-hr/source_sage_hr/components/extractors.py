@@ -7,7 +7,9 @@
   the sync ran, or a glitch) is not emitted: a `kept_record` marker keeps their last record as it was
   (never a tombstone from a failed call); the next sync reads them again, and reports them deleted
   only when the list no longer has them. A leaver whose detail call succeeded but whose custom fields
-  answer 404 keeps no custom fields.
+  answer 404 keeps no custom fields. On an incremental sync the custom-fields calls are limited by
+  the stream's refresh budget (`unified_hris_cdk.refresh`): an employee whose list entry is unchanged
+  and who was checked more recently than the budget reaches keeps their last record.
 - `EmploymentsExtractor`: one record per job-history period, cut from the three history arrays of
   `/employees?team_history=true&employment_status_history=true&position_history=true`.
 - `LeaveRequestsExtractor`: leave requests with their policy's name and unit (requests carry only
@@ -16,7 +18,9 @@
   (`/leave-management/policies/{id}`, one call per policy).
 - `BalancesExtractor`: one record per employee and policy of the individual-allowances report
   (yearly quantity and carry-over) and, when ``include_balance_usage`` is on, of the employee's
-  `/employees/{id}/leave-management/balances` (used and available; one call per employee).
+  `/employees/{id}/leave-management/balances` (used and available; one call per employee, limited
+  by the stream's refresh budget on an incremental sync: an employee whose report entry is unchanged
+  and not due keeps their balances as they were).
 """
 
 from __future__ import annotations
@@ -39,10 +43,11 @@ from airbyte_cdk.sources.types import Config
 from unified_hris.parsing import parse_date
 from unified_hris_cdk.decoders import response_json
 from unified_hris_cdk.partition_routers import records
+from unified_hris_cdk.refresh import RefreshPlan, digest
 from unified_hris_cdk.scope import SyncScope
-from unified_hris_cdk.skips import kept_record, skipped_partition
+from unified_hris_cdk.skips import kept_record, kept_records, skipped_partition
 
-from source_sage_hr.components.terminations import TerminationMemo, digest
+from source_sage_hr.components.terminations import TerminationMemo
 
 logger = logging.getLogger("airbyte")
 
@@ -70,7 +75,8 @@ class EmployeesExtractor(RecordExtractor):
     """``requester`` makes the per-employee calls (its error handler ignores 404); the parent of
     ``termination_reasons`` is the manifest's ``/termination-reasons`` listing (the CDK builds a stream
     inside a custom component only as a ``ParentStreamConfig``'s), read once per sync when a leaver's
-    reason is first needed."""
+    reason is first needed. ``refresh_stream`` names the stream whose refresh plan limits the
+    custom-fields calls (the factory hands it as ``refresh_plan``)."""
 
     requester: Requester
     config: Config
@@ -78,6 +84,7 @@ class EmployeesExtractor(RecordExtractor):
     termination_memo: TerminationMemo | None = None
     termination_reasons: SubstreamPartitionRouter | None = None
     scope: SyncScope = field(default_factory=SyncScope)
+    refresh_plan: RefreshPlan | None = None
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         if self.termination_memo is None:
@@ -130,11 +137,18 @@ class EmployeesExtractor(RecordExtractor):
                 record[TERMINATION_KEY] = {"reason": termination[0]}
                 record[REASON_TYPE_KEY] = termination[1]
             if self.config.get("include_custom_fields", True):
+                plan = self.refresh_plan or RefreshPlan()
+                key, entry = str(item["id"]), digest(item)
+                if not plan.wants(key, entry):
+                    plan.kept(key)
+                    yield kept_record(item["id"], "unchanged, and not due for a re-check (refresh budget)")
+                    continue
                 fields = self._get(
                     f"employees/{item['id']}/custom-fields", f"custom fields of employee {item['id']}"
                 )
                 if fields is not None:
                     record[CUSTOM_FIELDS_KEY] = _data(fields) or []
+                    plan.checked(key, entry)
                 elif not leavers:  # an active employee deleted during the sync, or a glitch
                     yield kept_record(item["id"], "the custom-fields call answered 404")
                     continue
@@ -250,16 +264,24 @@ class PoliciesExtractor(RecordExtractor):
 class BalancesExtractor(RecordExtractor):
     """``requester`` reads an employee's balances (its error handler ignores 404). An employee whose
     call answers 404 (deleted during the sync) leaves the report not read completely: no balance is
-    reported deleted this sync, and the next one sees whether the employee is gone."""
+    reported deleted this sync, and the next one sees whether the employee is gone. ``refresh_stream``
+    names the stream whose refresh plan limits the per-employee calls (handed as ``refresh_plan``)."""
 
     requester: Requester
     config: Config
     parameters: InitVar[Mapping[str, Any]]
+    refresh_plan: RefreshPlan | None = None
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         usage = self.config.get("include_balance_usage", True)
+        plan = self.refresh_plan or RefreshPlan()
         for item in _data(response) or []:
             employee_id = item["id"]
+            key, entry = str(employee_id), digest(item)
+            if usage and not plan.wants(key, entry):
+                plan.kept(key)
+                yield kept_records(f"{employee_id}:", "unchanged, and not due for a re-check (refresh budget)")
+                continue
             rows: dict[Any, dict[str, Any]] = {}
             for eligibility in item.get("eligibilities") or []:
                 policy = eligibility.get("policy") or {}
@@ -275,4 +297,5 @@ class BalancesExtractor(RecordExtractor):
                         policy_id, {BALANCE_EMPLOYEE_KEY: employee_id, POLICY_KEY: {"id": policy_id}}
                     )
                     base[BALANCE_KEY] = row
+                plan.checked(key, entry)
             yield from rows.values()

@@ -9,20 +9,13 @@ change-detection cursor plus that memo in its state.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-import orjson
 from unified_hris_cdk import ChangeDetectionCursor
 
 STATE_KEY = "terminations"
-
-
-def digest(item: Mapping[str, Any]) -> str:
-    """16 hex characters of the sha256 of the canonical JSON of a list entry."""
-    return hashlib.sha256(orjson.dumps(item, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
 
 
 class TerminationMemo:
