@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -44,15 +44,17 @@ def _spec_problem(error: ValidationError) -> tuple[str, str]:
         missing = str(error.message).split("'")[1] if "'" in str(error.message) else "?"
         return ".".join([*path, missing]), "it is required."
     field = ".".join(path) or "config"
-    expected = {
-        "type": f"use a value of type {error.validator_value}.",
-        "enum": f"use one of {', '.join(map(str, error.validator_value))}.",
-        "pattern": f"use the format {error.validator_value}.",
-        "minimum": f"use at least {error.validator_value}.",
-        "maximum": f"use at most {error.validator_value}.",
-        "exclusiveMinimum": f"use more than {error.validator_value}.",
+    value = error.validator_value
+    expected: dict[str, Callable[[], str]] = {
+        "type": lambda: f"use a value of type {value}.",
+        "enum": lambda: f"use one of {', '.join(map(str, value))}.",
+        "pattern": lambda: f"use the format {value}.",
+        "minimum": lambda: f"use at least {value}.",
+        "maximum": lambda: f"use at most {value}.",
+        "exclusiveMinimum": lambda: f"use more than {value}.",
     }
-    return field, expected.get(str(error.validator), "the value does not match the connector's spec.")
+    message = expected.get(str(error.validator))
+    return field, message() if message else "the value does not match the connector's spec."
 
 
 def _manifest_path(source_class: type) -> Path:
