@@ -4,16 +4,26 @@ Derived from the API's paging rules and the tenant's own counts: the bench rebui
 company (same size, seed and day) and the provider's rendering of it in a child process, counts what
 a sync must list, and applies the paging rules. It is a bound on any client, not the connector's own
 formula: where a connector reads a list more often than the API requires, the ratio shows it.
+
+An unchanged incremental sync has no way to learn which employees' per-employee data changed, so its
+minimum depends on how many it must re-check: the connector's refresh budget B (`refresh_budget` in
+the config, else the connector's default from its spec; 0 = everyone). A rotation that re-checks all
+N employees every ⌈N / B⌉ syncs spends on average B / N of a full re-check per sync: that is the
+per-employee part of the incremental minimum, per stream (new and changed employees: none here).
 """
 
 from __future__ import annotations
 
+import importlib.resources
 import math
 from datetime import date, timedelta
 from typing import Any
 
+import yaml
 from hris_sandbox import Company
 from hris_sandbox.providers import create_app
+
+PACKAGES = {"sage-hr": "source_sage_hr", "sesame-hr": "source_sesame_hr", "peoplehr": "source_peoplehr"}
 
 #: Streams whose data a sync reads, per provider; None = every stream of the connector.
 Streams = frozenset[str]
@@ -23,6 +33,23 @@ def _pages(count: int, size: int) -> int:
     return max(1, math.ceil(count / size))
 
 
+def refresh_budget(provider: str, config: dict[str, Any]) -> int:
+    """The config's `refresh_budget`, else the connector's default (its manifest's spec)."""
+    if config.get("refresh_budget") is not None:
+        return int(config["refresh_budget"])
+    manifest = importlib.resources.files(PACKAGES[provider]).joinpath("manifest.yaml").read_text()
+    spec = yaml.safe_load(manifest)["spec"]["connection_specification"]
+    return int(spec["properties"]["refresh_budget"]["default"])
+
+
+def _checked(costs: list[int], budget: int, incremental: bool) -> int:
+    """Calls for per-employee lists costing `costs` each: all of them, or on an incremental sync under
+    a budget `budget` of them at their average cost."""
+    if not incremental or budget <= 0 or budget >= len(costs):
+        return sum(costs)
+    return round(sum(costs) * budget / len(costs))
+
+
 def sage_hr(company: Company, config: dict[str, Any], streams: Streams, incremental: bool) -> dict[str, int]:
     """Sage HR: fixed pages of 50; one `/employees?…history=true` read serves employees, employments
     and the ids of the per-employee lists (balances take theirs from the allowances report); leave requests only by date window of at most 65 days
@@ -30,6 +57,7 @@ def sage_hr(company: Company, config: dict[str, Any], streams: Streams, incremen
     changed (the connector's documented look-back of 90 days, up to the one-year horizon)."""
     pages = lambda n: _pages(n, 50)  # noqa: E731
     active, leavers = company.active_employees(), company.terminated_employees()
+    budget = refresh_budget("sage-hr", config)
     calls: dict[str, int] = {}
     if streams & {"employees", "employments", "compensations"}:
         calls["/employees"] = pages(len(active))
@@ -42,7 +70,7 @@ def sage_hr(company: Company, config: dict[str, Any], streams: Streams, incremen
             calls["/terminated-employees/{id}"] = len(leavers)
             calls["/termination-reasons"] = pages(len(company.termination_reasons))
         if config.get("include_custom_fields", True):
-            calls["/employees/{id}/custom-fields"] = len(active) + len(leavers)
+            calls["/employees/{id}/custom-fields"] = _checked([1] * (len(active) + len(leavers)), budget, incremental)
     if "departments" in streams:
         calls["/teams"] = pages(len(company.departments))
     if streams & {"time_off_types", "time_off_requests"}:
@@ -61,12 +89,13 @@ def sage_hr(company: Company, config: dict[str, Any], streams: Streams, incremen
             lo = hi + timedelta(days=1)
         calls["/leave-management/requests"] = total
     if "compensations" in streams:
-        calls["/employees/{id}/compensations"] = sum(pages(len(e.compensations)) for e in active + leavers)
+        costs = [pages(len(e.compensations)) for e in active + leavers]
+        calls["/employees/{id}/compensations"] = _checked(costs, budget, incremental)
     if "time_off_balances" in streams:
         # entitlements for everyone in pages of up to 100 [I]; used and available only per employee
         calls["/leave-management/reports/individual-allowances"] = _pages(len(active), 100)
         if config.get("include_balance_usage", True):
-            calls["/employees/{id}/leave-management/balances"] = len(active)
+            calls["/employees/{id}/leave-management/balances"] = _checked([1] * len(active), budget, incremental)
     return calls
 
 
@@ -88,6 +117,7 @@ def sesame_hr(
     contracts, salaries and assigned compensations only per employee; work entries the only list
     with an updated-since filter (one call finds that nothing changed)."""
     snap = _sesame_snapshot(company)
+    budget = refresh_budget("sesame-hr", config)
     page = int(config.get("page_size", 500))
     pages = lambda listing: _pages(len(listing.items), page)  # noqa: E731
     calls: dict[str, int] = {"/core/v3/info": 1}
@@ -114,12 +144,19 @@ def sesame_hr(
         {"employees", "time_off_requests"} if config.get("read_contracts", True) else set()
     )
     if streams & readers:
-        calls["/contract/v1/contracts/{employeeId}"] = sum(pages(c) for c in snap.contracts.values())
+        # every sync needs them for employees and time off; employments alone re-checks B of them
+        every_sync = streams & readers - {"employments"}
+        contracts = [pages(c) for c in snap.contracts.values()]
+        calls["/contract/v1/contracts/{employeeId}"] = _checked(contracts, 0 if every_sync else budget, incremental)
     if "compensations" in streams:
         calls["/contract/v1/compensations"] = 1
-        calls["/contract/v1/salaries"] = len(snap.employees.items)
-        if snap.compensations.items and config.get("include_compensation_assignments", True):
-            calls["/contract/v1/employees/{employeeId}/compensations"] = len(snap.employees.items)
+        # one budget for the stream's partitions: salaries first in each employee's pair [I: any split]
+        employees = len(snap.employees.items)
+        assigned = bool(snap.compensations.items) and config.get("include_compensation_assignments", True)
+        partitions = _checked([1] * employees * (2 if assigned else 1), budget, incremental)
+        calls["/contract/v1/salaries"] = min(employees, partitions)
+        if assigned:
+            calls["/contract/v1/employees/{employeeId}/compensations"] = partitions - min(employees, partitions)
     if "work_entries" in streams:
         calls["/schedule/v1/work-entries"] = 1 if incremental else pages(snap.work_entries)
     return calls
@@ -128,7 +165,8 @@ def sesame_hr(
 def peoplehr(company: Company, config: dict[str, Any], streams: Streams, incremental: bool) -> dict[str, int]:
     """PeopleHR: no paging and no bulk action except saved queries. One employee list serves every
     stream; each per-employee area (holidays, absences, other events, maternity/paternity, salaries,
-    benefits, and each employee's detail for the job history) costs one call per employee who can have
+    benefits, timesheets, entitlements (plus the year's holidays again for the days used of those
+    entitled this leave year) and each employee's detail for the job history) costs one call per employee who can have
     data in the window (W); on an unchanged incremental sync a settled leaver (left more than 31 days
     before the last sync, here: now) cannot have new data (W − S); a saved query is one call for
     everybody."""
@@ -140,7 +178,9 @@ def peoplehr(company: Company, config: dict[str, Any], streams: Streams, increme
             return False
         return not (last and e.termination_date and e.termination_date < last - timedelta(days=31))
 
-    readers = sum(needs(e) for e in company.employee_list())
+    read = [e for e in company.employee_list() if needs(e)]
+    readers = len(read)
+    budget = refresh_budget("peoplehr", config)
     areas = {
         "/Holiday": ("time_off_requests", "holiday_query"),
         "/Absence": ("time_off_requests", "absence_query"),
@@ -148,10 +188,32 @@ def peoplehr(company: Company, config: dict[str, Any], streams: Streams, increme
         "/MaternityPaternity": ("time_off_requests", None),
     }
     areas |= {"/Salary": ("compensations", "salary_query"), "/Benefit": ("benefits", None)}
-    calls = {"/Employee": 1 + (readers if "employments" in streams else 0)}  # the list, each detail
+    areas |= {"/Timesheet": ("work_entries", None)}
+    details = _checked([1] * readers, budget, incremental) if "employments" in streams else 0
+    calls = {"/Employee": 1 + details}  # the list, each detail
+    fanned: dict[str, list[str]] = {}  # stream -> its per-employee routes
     for route, (stream, query) in areas.items():
         if stream in streams and route.strip("/") in config.get("read_areas", [r.strip("/") for r in areas]):
-            calls[route] = 1 if query and config.get(query) else readers
+            if query and config.get(query):
+                calls[route] = 1
+            else:
+                fanned.setdefault(stream, []).append(route)
+    for routes in fanned.values():
+        # one budget per stream over its employee x area partitions, spread over its areas
+        left = _checked([1] * readers * len(routes), budget, incremental)
+        for index, route in enumerate(routes):
+            calls[route] = min(readers, -(-left // (len(routes) - index)))
+            left -= calls[route]
+    if "time_off_balances" in streams and "HolidayEntitlement" in config.get("read_areas", ["HolidayEntitlement"]):
+        # the entitlement, and the year's holidays once more for the days used of the entitled
+        year = company.as_of.year
+        entitled = [
+            e.start_date.year <= year and (e.termination_date is None or e.termination_date.year >= year)
+            for e in read
+        ]
+        calls["/HolidayEntitlements"] = _checked([1] * readers, budget, incremental)
+        used = _checked([int(x) for x in entitled], budget, incremental) if readers else 0
+        calls["/Holiday"] = calls.get("/Holiday", 0) + used
     return calls
 
 

@@ -6,12 +6,13 @@ for its budget (at most `requests_per_minute` calls in any 61 s). A sync of C ca
     T(C) = start-up + (⌈C / 30⌉ − 1) × 61 s + the last batch (a fraction of a second)
 
 and C follows the connector's formula (README, "The call budget"), which here is also the call
-minimum (`minimum.peoplehr`): 1 + A·W + Q on a full sync, 1 + A·(W − S) + Q on an incremental one.
-W and S are counted on the sandbox's companies of 100, 1,000 and 5,000 employees (3 years of
-history; the sandbox's config starts time off two years back), for the per-employee fan-out (A = 7:
-holidays, absences, other events, maternity/paternity, salaries, benefits, each employee's detail)
-and for saved queries (holidays, absences and salaries in three calls; the other four areas still
-per employee).
+minimum (`minimum.peoplehr`): 1 + A·W + B + Q on a full sync; on an unchanged incremental one the
+refresh budget R caps each fanned-out stream at R partitions (1 + 7·R + Q at most, with the default
+R = 100). W and S are counted on the sandbox's companies of 100, 1,000 and 5,000 employees (3 years
+of history; the sandbox's config starts time off two years back), for the per-employee fan-out (A =
+9: holidays, absences, other events, maternity/paternity, salaries, benefits, timesheets,
+entitlements, each employee's detail; B the entitled employees' second holiday call) and for saved
+queries (holidays, absences and salaries in three calls; the other six areas still per employee).
 
 The model is checked by `realistic.check()`: a reduced tenant against the sandbox enforcing 30 calls
 per 60 s with 150 ms a call, a full and an unchanged incremental sync through the console script.
@@ -36,6 +37,8 @@ STREAMS = frozenset(
         "employments",
         "compensations",
         "benefits",
+        "time_off_balances",
+        "work_entries",
     ]
 )
 QUERIES = {

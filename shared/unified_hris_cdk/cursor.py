@@ -233,27 +233,20 @@ class ChangeDetectionCursor(Cursor):
         not_read: list[Mapping[str, Any]] = []
         for partition in partitions:
             parent_digest = (partition.extra_fields or {}).get(PARENT_DIGEST) if self._windows is None else None
-            if parent_digest is not None:
-                key = _scope_key(partition.partition, None)
-                due = plan.due(key, parent_digest)
-                if due is Due.OLDEST:
-                    oldest.append((key, parent_digest, partition))
-                    continue
-                if due is Due.NOT or not plan.spend():
-                    plan.kept(key)
-                    not_read.append(partition.partition)
-                    continue
-                with self._lock:
-                    self._digests[key] = parent_digest
-            yield from self._planned_slices(partition, windows)
-        for key, parent_digest, partition in sorted(oldest, key=lambda item: plan.rank(item[0])):
-            if not plan.spend():
+            if parent_digest is None:
+                yield from self._planned_slices(partition, windows)
+                continue
+            key = _scope_key(partition.partition, None)
+            due = plan.due(key, parent_digest)
+            if due is Due.OLDEST:
+                oldest.append((key, parent_digest, partition))
+            elif due is Due.NOT:
                 plan.kept(key)
                 not_read.append(partition.partition)
-                continue
-            with self._lock:
-                self._digests[key] = parent_digest
-            yield from self._planned_slices(partition, windows)
+            else:
+                yield from self._budgeted_slices(key, parent_digest, partition, windows, not_read)
+        for key, parent_digest, partition in sorted(oldest, key=lambda item: plan.rank(item[0])):
+            yield from self._budgeted_slices(key, parent_digest, partition, windows, not_read)
         if not_read:
             logger.info(
                 "Stream %s: %d partition(s) not re-checked this sync (refresh budget %d spent); their records "
@@ -269,6 +262,23 @@ class ChangeDetectionCursor(Cursor):
             self._retained_scopes = {_scope_key(p, start) for p in kept for start in starts}
             self._generation_done = True
             self._maybe_finalize_locked()
+
+    def _budgeted_slices(
+        self,
+        key: str,
+        parent_digest: str,
+        partition: StreamSlice,
+        windows: list[Any],
+        not_read: list[Mapping[str, Any]],
+    ) -> Iterable[StreamSlice]:
+        """The partition's slices if the refresh budget has a call left, else nothing (it is kept)."""
+        if not self.refresh_plan.spend():
+            self.refresh_plan.kept(key)
+            not_read.append(partition.partition)
+            return
+        with self._lock:
+            self._digests[key] = parent_digest
+        yield from self._planned_slices(partition, windows)
 
     def _planned_slices(self, partition: StreamSlice, windows: list[Any]) -> Iterable[StreamSlice]:
         """The slices of one partition (times the windows), counted as planned."""

@@ -5,13 +5,15 @@ State (JSON, version 3)::
     {"modified_at": "<start of the last completed sync, by this machine's clock>",
      "change_detection": {"v": 3, "prefix": "sage_hr:acme:employee:", "origin": "sage_hr:acme",
                           "facts": {"start_date": "2024-01-01"}, "clock": "<latest modified_at emitted>",
-                          "scopes": {"<scope>": "<remote_id>:<16 hex of record_hash>,..."}}}
+                          "scopes": {"<scope>": "<remote_id>:<16 hex of record_hash>,..."},
+                          "checked": {"<scope or key>": "<epoch seconds>:<16 hex of the parent record>"}}}
 
 Each scope is one packed string (``,`` and ``%`` in a remote id are written ``%2C`` and ``%25``), so
 a parsed state costs a few bytes per record, not a dict entry and two strings. Versions 1 (one JSON
 object per scope, ``{"<remote_id>": "<16 hex>"}``) and 2 (no origin, facts or clock) are read and
-rewritten as version 3. `fingerprints` decodes any version; `state_problem` says what is wrong with
-a state that is not one.
+rewritten as version 3. ``checked`` (optional) is the refresh budget's memory of when each
+per-employee partition or call was last made (`unified_hris_cdk.refresh`). `fingerprints` decodes
+any version; `state_problem` says what is wrong with a state that is not one.
 
 Size: the remote id plus 18 bytes per record (``2107:0123456789abcdef,``), i.e. ~220 KB per 10,000
 records with short numeric ids.
