@@ -150,13 +150,12 @@ def sesame_hr(
         calls["/contract/v1/contracts/{employeeId}"] = _checked(contracts, 0 if every_sync else budget, incremental)
     if "compensations" in streams:
         calls["/contract/v1/compensations"] = 1
-        # one budget for the stream's partitions: salaries first in each employee's pair [I: any split]
+        # the budget counts employees: each one re-checked has both its salaries and its assignments read
         employees = len(snap.employees.items)
-        assigned = bool(snap.compensations.items) and config.get("include_compensation_assignments", True)
-        partitions = _checked([1] * employees * (2 if assigned else 1), budget, incremental)
-        calls["/contract/v1/salaries"] = min(employees, partitions)
-        if assigned:
-            calls["/contract/v1/employees/{employeeId}/compensations"] = partitions - min(employees, partitions)
+        checked = _checked([1] * employees, budget, incremental)
+        calls["/contract/v1/salaries"] = checked
+        if snap.compensations.items and config.get("include_compensation_assignments", True):
+            calls["/contract/v1/employees/{employeeId}/compensations"] = checked
     if "work_entries" in streams:
         calls["/schedule/v1/work-entries"] = 1 if incremental else pages(snap.work_entries)
     return calls
@@ -189,9 +188,9 @@ def peoplehr(company: Company, config: dict[str, Any], streams: Streams, increme
     }
     areas |= {"/Salary": ("compensations", "salary_query"), "/Benefit": ("benefits", None)}
     areas |= {"/Timesheet": ("work_entries", None)}
-    details = _checked([1] * readers, budget, incremental) if "employments" in streams else 0
-    calls = {"/Employee": 1 + details}  # the list, each detail
-    fanned: dict[str, list[str]] = {}  # stream -> its per-employee routes
+    checked = _checked([1] * readers, budget, incremental)  # employees re-checked per stream
+    calls = {"/Employee": 1 + (checked if "employments" in streams else 0)}  # the list, each detail
+    fanned: dict[str, list[str]] = {}  # stream -> its per-employee routes (all read for each employee)
     for route, (stream, query) in areas.items():
         if stream in streams and route.strip("/") in config.get("read_areas", [r.strip("/") for r in areas]):
             if query and config.get(query):
@@ -199,11 +198,8 @@ def peoplehr(company: Company, config: dict[str, Any], streams: Streams, increme
             else:
                 fanned.setdefault(stream, []).append(route)
     for routes in fanned.values():
-        # one budget per stream over its employee x area partitions, spread over its areas
-        left = _checked([1] * readers * len(routes), budget, incremental)
-        for index, route in enumerate(routes):
-            calls[route] = min(readers, -(-left // (len(routes) - index)))
-            left -= calls[route]
+        for route in routes:
+            calls[route] = checked
     if "time_off_balances" in streams and "HolidayEntitlement" in config.get("read_areas", ["HolidayEntitlement"]):
         # the entitlement, and the year's holidays once more for the days used of the entitled
         year = company.as_of.year
@@ -211,7 +207,7 @@ def peoplehr(company: Company, config: dict[str, Any], streams: Streams, increme
             e.start_date.year <= year and (e.termination_date is None or e.termination_date.year >= year)
             for e in read
         ]
-        calls["/HolidayEntitlements"] = _checked([1] * readers, budget, incremental)
+        calls["/HolidayEntitlements"] = checked
         used = _checked([int(x) for x in entitled], budget, incremental) if readers else 0
         calls["/Holiday"] = calls.get("/Holiday", 0) + used
     return calls

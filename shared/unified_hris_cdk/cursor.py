@@ -33,10 +33,11 @@ slices, if it has ``set_known_partitions(callable)`` it can ask whether the stat
 if it has ``retained_partitions()`` it reports the partitions it skipped; their scopes keep their
 fingerprints (never deleted), whatever `unread_scopes` says for partitions that vanished.
 
-A refresh budget (`unified_hris_cdk.refresh`) limits the partitions an incremental sync reads: a
-partition whose ``extra_fields`` carry the digest of its parent record (``parent_digest``: an
-employee's list record) is read when its parent is new or changed, or when it is among the least
-recently checked, while the budget lasts; the others keep their fingerprints as retained partitions.
+A refresh budget (`unified_hris_cdk.refresh`) limits the parents whose partitions an incremental sync
+reads: a partition whose ``extra_fields`` carry the digest of its parent record (``parent_digest``: an
+employee's list record; ``refresh_key`` names the parent when it has several partitions) is read when
+its parent is new or changed, or among the least recently checked, while the budget lasts; the others
+keep their fingerprints as retained partitions.
 Custom components of the same stream may spend the same plan (per-employee calls inside an
 extractor); the state carries it as ``checked``.
 
@@ -79,7 +80,7 @@ from unified_hris.conventions import (
 from unified_hris_cdk import environment
 from unified_hris_cdk.deletion_guard import DeletionGuard
 from unified_hris_cdk.fingerprint_sets import PendingScope, SortedHashes
-from unified_hris_cdk.refresh import PARENT_DIGEST, Due, RefreshPlan
+from unified_hris_cdk.refresh import PARENT_DIGEST, REFRESH_KEY, Due, RefreshPlan
 from unified_hris_cdk.skips import MARKER, PREFIX
 from unified_hris_cdk.state_codec import (
     CURSOR_FIELD,
@@ -174,7 +175,8 @@ class ChangeDetectionCursor(Cursor):
         self._old: dict[str, str] = packed_scopes(body.get("scopes") or {})
         self._old_hashes = SortedHashes(hash(e) for packed in self._old.values() for e in iter_entries(packed))
         self.refresh_plan = refresh_plan or RefreshPlan(body.get("checked"))
-        self._digests: dict[str, str] = {}  # scope -> parent digest of a budgeted partition being read
+        # scope -> (refresh key, parent digest) of a budgeted partition being read
+        self._digests: dict[str, tuple[str, str]] = {}
 
         # hash(erid) -> hash of the entry last emitted in this sync (None when seen but not emitted):
         # de-duplication within the sync, and the ids a complete listing still has
@@ -227,33 +229,17 @@ class ChangeDetectionCursor(Cursor):
             if self._partition_router
             else [StreamSlice(partition={}, cursor_slice={})]
         )
-        plan = self.refresh_plan
-        plan.start(self._last_sync is not None, self._refresh_budget)
-        oldest: list[tuple[str, str, StreamSlice]] = []  # at most the budget
+        self.refresh_plan.start(self._last_sync is not None, self._refresh_budget)
         not_read: list[Mapping[str, Any]] = []
-        for partition in partitions:
-            parent_digest = (partition.extra_fields or {}).get(PARENT_DIGEST) if self._windows is None else None
-            if parent_digest is None:
-                yield from self._planned_slices(partition, windows)
-                continue
-            key = _scope_key(partition.partition, None)
-            due = plan.due(key, parent_digest)
-            if due is Due.OLDEST:
-                oldest.append((key, parent_digest, partition))
-            elif due is Due.NOT:
-                plan.kept(key)
-                not_read.append(partition.partition)
-            else:
-                yield from self._budgeted_slices(key, parent_digest, partition, windows, not_read)
-        for key, parent_digest, partition in sorted(oldest, key=lambda item: plan.rank(item[0])):
-            yield from self._budgeted_slices(key, parent_digest, partition, windows, not_read)
+        for partition in self._refreshed(partitions, not_read):
+            yield from self._planned_slices(partition, windows)
         if not_read:
             logger.info(
                 "Stream %s: %d partition(s) not re-checked this sync (refresh budget %d spent); their records "
                 "are kept as they were.",
                 self._stream_name,
                 len(not_read),
-                plan.budget,
+                self.refresh_plan.budget,
             )
         retained = getattr(self._partition_router, "retained_partitions", None)
         starts = [self._windows.slice_of(w)["start_time"] for w in windows if w] if self._windows else [None]
@@ -263,22 +249,53 @@ class ChangeDetectionCursor(Cursor):
             self._generation_done = True
             self._maybe_finalize_locked()
 
-    def _budgeted_slices(
+    def _refreshed(self, partitions: Iterable[StreamSlice], not_read: list[Mapping[str, Any]]) -> Iterable[StreamSlice]:
+        """The partitions the refresh budget lets through (all of them when it is off); the others go to
+        `not_read`. A partition with a ``parent_digest`` is decided by its parent's ``refresh_key`` (all
+        partitions of one employee together; its scope when there is none): new and changed parents as
+        they come, the least recently checked ones after the listing, while the budget lasts."""
+        plan = self.refresh_plan
+        decided: dict[str, bool] = {}
+        oldest: dict[str, list[tuple[str, StreamSlice]]] = {}  # at most the budget's parents
+        for partition in partitions:
+            extra = partition.extra_fields or {}
+            parent_digest = extra.get(PARENT_DIGEST) if self._windows is None else None
+            if parent_digest is None:
+                yield partition
+                continue
+            key = str(extra.get(REFRESH_KEY) or _scope_key(partition.partition, None))
+            if key in oldest:
+                oldest[key].append((parent_digest, partition))
+                continue
+            if key not in decided:
+                due = plan.due(key, parent_digest)
+                if due is Due.OLDEST:
+                    oldest[key] = [(parent_digest, partition)]
+                    continue
+                decided[key] = due is Due.NOW and plan.spend()
+                if not decided[key]:
+                    plan.kept(key)
+            yield from self._take(decided[key], key, [(parent_digest, partition)], not_read)
+        for key in sorted(oldest, key=plan.rank):
+            read = plan.spend()
+            if not read:
+                plan.kept(key)
+            yield from self._take(read, key, oldest[key], not_read)
+
+    def _take(
         self,
+        read: bool,
         key: str,
-        parent_digest: str,
-        partition: StreamSlice,
-        windows: list[Any],
+        partitions: list[tuple[str, StreamSlice]],
         not_read: list[Mapping[str, Any]],
     ) -> Iterable[StreamSlice]:
-        """The partition's slices if the refresh budget has a call left, else nothing (it is kept)."""
-        if not self.refresh_plan.spend():
-            self.refresh_plan.kept(key)
-            not_read.append(partition.partition)
-            return
-        with self._lock:
-            self._digests[key] = parent_digest
-        yield from self._planned_slices(partition, windows)
+        for parent_digest, partition in partitions:
+            if not read:
+                not_read.append(partition.partition)
+                continue
+            with self._lock:
+                self._digests[_scope_key(partition.partition, None)] = (key, parent_digest)
+            yield partition
 
     def _planned_slices(self, partition: StreamSlice, windows: list[Any]) -> Iterable[StreamSlice]:
         """The slices of one partition (times the windows), counted as planned."""
@@ -348,12 +365,12 @@ class ChangeDetectionCursor(Cursor):
                 packed = merged(self._old.get(scope, ""), packed)
                 self._partial.add(scope)
             self._committed[scope] = packed
-            parent_digest = self._digests.pop(scope, None)
-            if parent_digest is not None:
+            refreshed = self._digests.pop(scope, None)
+            if refreshed is not None:
                 if scope in self._skipped:
-                    self.refresh_plan.kept(scope)
+                    self.refresh_plan.kept(refreshed[0])
                 else:
-                    self.refresh_plan.checked(scope, parent_digest)
+                    self.refresh_plan.checked(*refreshed)
             self._slices_closed += 1
             if not self._maybe_finalize_locked() and (
                 time.monotonic() - self._last_checkpoint >= self._checkpoint_every

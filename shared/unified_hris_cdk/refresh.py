@@ -1,10 +1,10 @@
-"""The refresh budget: how many per-employee calls of a stream an incremental sync may make when the API
-cannot say which employees changed.
+"""The refresh budget: how many employees an incremental sync re-checks per stream when the API cannot
+say whose per-employee data changed.
 
 A per-employee call (an employee's compensations, custom fields, balances...) is needed when the
 employee is new, when their list record changed, or to catch a change the list record does not show.
-`RefreshPlan` spends at most ``budget`` such calls per sync: first on new and changed employees (their
-list record's digest differs from the one the state remembers), then on the least recently checked
+`RefreshPlan` re-checks at most ``budget`` employees (keys) per sync: first new and changed ones (their
+list record's digest differs from the one the state remembers), then the least recently checked
 ones. The others are not called: their records keep their fingerprints (never re-sent, never reported
 deleted). The state remembers, per key, when it was last checked and the digest it had, so with N keys
 every key is re-checked at least once every ⌈N / budget⌉ unchanged syncs: the staleness bound the
@@ -28,6 +28,9 @@ from unified_hris.conventions import run_started_at
 
 #: The key of a partition's ``extra_fields`` with the digest of the parent record it was made from.
 PARENT_DIGEST = "parent_digest"
+#: The key of a partition's ``extra_fields`` naming its parent, when a parent has several partitions
+#: (the budget then counts parents: one employee's areas are re-checked together).
+REFRESH_KEY = "refresh_key"
 
 
 def digest(record: Mapping[str, Any]) -> str:

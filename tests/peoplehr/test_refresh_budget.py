@@ -1,6 +1,7 @@
-"""The refresh budget through the console script: an unchanged incremental sync makes at most
-`refresh_budget` per-employee calls per stream (areas read by a saved query are not limited), every
-employee partition is re-checked within ceil(P / budget) syncs, and nothing is re-sent or deleted."""
+"""The refresh budget through the console script: an unchanged incremental sync re-checks at most
+`refresh_budget` employees per stream, all of the stream's areas for each (areas read by a saved query
+are not limited), every employee is re-checked within ceil(N / budget) syncs, and nothing is re-sent
+or deleted."""
 
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ def per_employee_calls(server: SandboxServer) -> dict[str, list[tuple[str, str]]
     return out
 
 
+def employees_of(calls: list[tuple[str, str]]) -> set[str]:
+    return {employee for _, employee in calls}
+
+
 @dataclass
 class Chain:
     full: Sync
@@ -60,9 +65,9 @@ def chain() -> Iterator[Chain]:
     full = read(None)
     # what an incremental sync re-checks when nothing limits it (settled leavers are never re-read)
     everyone = read(full.result.final_state(), config | {"refresh_budget": 0})
-    partitions = len(everyone.called["time_off_requests"])
+    employees = len(employees_of(everyone.called["time_off_requests"]))
     state, unchanged = everyone.result.final_state(), []
-    for _ in range(-(-partitions // BUDGET)):
+    for _ in range(-(-employees // BUDGET)):
         unchanged.append(read(state))
         state = unchanged[-1].result.final_state()
     with_queries = config | {"holiday_query": "Connector Holidays", "absence_query": "Connector Absences"}
@@ -71,23 +76,24 @@ def chain() -> Iterator[Chain]:
     server.stop()
 
 
-def test_an_unchanged_sync_spends_at_most_the_budget_per_stream(chain: Chain) -> None:
-    assert len(chain.everyone.called["compensations"]) > BUDGET, "the tenant must exceed the budget"
+def test_an_unchanged_sync_rechecks_the_budget_s_employees_with_all_their_areas(chain: Chain) -> None:
+    assert len(employees_of(chain.everyone.called["compensations"])) > BUDGET, "the tenant must exceed the budget"
     for sync in chain.unchanged:
         assert sync.result.record_counts() == {}, "nothing re-sent, nothing reported deleted"
         for stream, calls in sync.called.items():
-            assert len(calls) == BUDGET, stream
+            assert len(employees_of(calls)) == BUDGET, stream
+            assert len(calls) == BUDGET * len(STREAMS[stream]), f"{stream}: every area of each employee"
 
 
-def test_every_partition_is_rechecked_within_the_staleness_bound(chain: Chain) -> None:
+def test_every_employee_is_rechecked_within_the_staleness_bound(chain: Chain) -> None:
     for stream, everyone in chain.everyone.called.items():
-        bound = -(-len(everyone) // BUDGET)
+        bound = -(-len(employees_of(everyone)) // BUDGET)
         seen = {call for sync in chain.unchanged[:bound] for call in sync.called[stream]}
         assert seen == set(everyone), f"{stream}: not re-checked in {bound} syncs: {set(everyone) - seen}"
 
 
 def test_areas_read_by_saved_query_are_not_limited(chain: Chain) -> None:
     assert chain.query_calls == 2, "one call per saved query, every sync"
-    fanned = {action for action, _ in chain.query.called["time_off_requests"]}
-    assert fanned <= {"getothereventdetail", "GetMaternityPaternityByEmployeeId"}
-    assert len(chain.query.called["time_off_requests"]) <= BUDGET
+    calls = chain.query.called["time_off_requests"]
+    assert {action for action, _ in calls} <= {"getothereventdetail", "GetMaternityPaternityByEmployeeId"}
+    assert len(employees_of(calls)) <= BUDGET

@@ -1,6 +1,6 @@
 """The refresh budget through the console script: an unchanged incremental sync reads at most
-`refresh_budget` partitions of `compensations` (salaries, assigned compensations), every partition is
-re-checked within ceil(P / budget) syncs, and nothing is re-sent or deleted."""
+`refresh_budget` employees in `compensations` (their salaries and assigned compensations together),
+every employee is re-checked within ceil(N / budget) syncs, and nothing is re-sent or deleted."""
 
 from __future__ import annotations
 
@@ -52,16 +52,19 @@ def chain() -> Iterator[tuple[Sync, list[Sync]]]:
 
         full = read(None)
         state, unchanged = full.result.final_state(), []
-        for _ in range(-(-len(full.called) // BUDGET)):
+        for _ in range(-(-len({e for _, e in full.called}) // BUDGET)):
             unchanged.append(read(state))
             state = unchanged[-1].result.final_state()
         yield full, unchanged
 
 
-def test_unchanged_syncs_spend_the_budget_and_recheck_every_partition_within_the_bound(chain) -> None:
+def test_unchanged_syncs_spend_the_budget_and_recheck_every_employee_within_the_bound(chain) -> None:
     full, unchanged = chain
-    assert len(full.called) > BUDGET and len(set(full.called)) == len(full.called)
+    endpoints = {endpoint for endpoint, _ in full.called}
+    assert endpoints == {"salaries", "compensations"}, "the tenant uses the compensation catalogue"
+    assert len({e for _, e in full.called}) > BUDGET and len(set(full.called)) == len(full.called)
     for sync in unchanged:
         assert sync.result.record_counts() == {}, "nothing re-sent, nothing reported deleted"
-        assert len(sync.called) == BUDGET
+        assert len({e for _, e in sync.called}) == BUDGET
+        assert len(sync.called) == BUDGET * len(endpoints), "both endpoints of each employee"
     assert {call for sync in unchanged for call in sync.called} == set(full.called)

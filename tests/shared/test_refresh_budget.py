@@ -4,11 +4,14 @@ re-checked within ceil(N / budget) syncs."""
 
 from __future__ import annotations
 
+import importlib.resources
+
+import yaml
 from airbyte_cdk.models import Type
 from airbyte_cdk.sources.message import InMemoryMessageRepository
 from airbyte_cdk.sources.types import Record, StreamSlice
 from unified_hris_cdk.cursor import ChangeDetectionCursor
-from unified_hris_cdk.refresh import PARENT_DIGEST, Due, RefreshPlan
+from unified_hris_cdk.refresh import PARENT_DIGEST, REFRESH_KEY, Due, RefreshPlan
 from unified_hris_cdk.skips import kept_records
 
 from .test_change_detection import FakePartition, ids, sync
@@ -159,3 +162,58 @@ def test_kept_records_keeps_every_record_of_an_id_prefix():
     assert sorted(m.record.data["remote_id"] for m in messages if m.type == Type.RECORD) == ["70:1", "8:1"]
     kept = messages[-1].state.stream.stream_state.__dict__["change_detection"]["scopes"][""]
     assert sorted(e.rsplit(":", 1)[0] for e in kept.split(",")) == ["7:1", "7:2"]
+
+
+class AreaRouter:
+    """Two partitions per employee (``e1/holiday``, ``e1/salary``) naming their employee as refresh key."""
+
+    def __init__(self, digests: dict[str, str]) -> None:
+        self.digests = digests
+
+    def stream_slices(self):
+        for eid, parent_digest in self.digests.items():
+            for area in ("holiday", "salary"):
+                yield StreamSlice(
+                    partition={"employee_id": f"{eid}/{area}", "parent_slice": {}},
+                    cursor_slice={},
+                    extra_fields={PARENT_DIGEST: parent_digest, REFRESH_KEY: eid},
+                )
+
+
+def test_the_budget_counts_employees_and_reads_all_partitions_of_each_together():
+    digests = {eid: "d0" for eid in EMPLOYEES}
+    data = {f"{eid}/{area}": [(f"{area}-{eid}", {"n": 1})] for eid in EMPLOYEES for area in ("holiday", "salary")}
+    _, _, state = sync(None, data, router=AreaRouter(digests))
+    assert sorted(state["change_detection"]["checked"]) == EMPLOYEES
+    digests["e6"] = "d1"  # changed: read first, with both areas
+    read: list[str] = []
+
+    class Recording(dict):
+        def get(self, key, default=None):
+            read.append(key)
+            return data.get(key, default)
+
+    plan = RefreshPlan(state["change_detection"]["checked"], now=2000)
+    emitted, tombstones, _ = sync(state, Recording(), router=AreaRouter(digests), refresh_plan=plan, refresh_budget=2)
+    assert sorted(read) == ["e1/holiday", "e1/salary", "e6/holiday", "e6/salary"]
+    assert emitted == [] and tombstones == []
+
+
+def _values_of(node, key):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == key and not isinstance(v, dict):
+                yield v
+            yield from _values_of(v, key)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _values_of(item, key)
+
+
+def test_each_manifest_default_is_the_spec_default():
+    """The cursors' `refresh_budget` option is what a config without the field gets: the spec's default."""
+    for package in ("source_sage_hr", "source_peoplehr", "source_sesame_hr"):
+        manifest = yaml.safe_load(importlib.resources.files(package).joinpath("manifest.yaml").read_text())
+        spec = manifest["spec"]["connection_specification"]["properties"]["refresh_budget"]
+        options = list(_values_of({k: v for k, v in manifest.items() if k != "spec"}, "refresh_budget"))
+        assert options and set(options) == {spec["default"]}, package

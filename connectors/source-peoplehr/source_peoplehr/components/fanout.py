@@ -6,9 +6,9 @@ state does not hold (never read completely: a settled leaver whose records a fau
 last syncs is read again). It tells the change-detection cursor which partitions it skipped on
 purpose, so their fingerprints are kept, while the partitions of employees who vanished from PeopleHR
 are tombstoned. An area with a saved query configured is read with that one call instead of one call
-per employee. Each employee's partitions carry the digest of their list record, for the refresh
-budget (`unified_hris_cdk.refresh`): an incremental sync reads changed employees first, then the least
-recently checked.
+per employee. Each employee's partitions carry the digest of their list record and their key, for
+the refresh budget (`unified_hris_cdk.refresh`): an incremental sync re-checks changed employees first,
+then the least recently checked, all of an employee's areas together.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 from airbyte_cdk.sources.declarative.requesters.http_requester import HttpRequester
 from airbyte_cdk.sources.types import Config, StreamSlice
 from unified_hris_cdk.partition_routers import SliceOnlyPartitionRouter
-from unified_hris_cdk.refresh import PARENT_DIGEST, digest
+from unified_hris_cdk.refresh import PARENT_DIGEST, REFRESH_KEY, digest
 from unified_hris_cdk.scope import SyncScope
 
 from source_peoplehr.components import areas as area_table
@@ -104,7 +104,7 @@ class EmployeeFanOut(SliceOnlyPartitionRouter):
                         partition=partition,
                         cursor_slice={},
                         extra_fields=self._request(area, person.employee_id, window)
-                        | {PARENT_DIGEST: person_digest},
+                        | {PARENT_DIGEST: person_digest, REFRESH_KEY: person.key},
                     )
                 elif area in fanned or area not in readable:
                     retained.append(partition)

@@ -21,7 +21,7 @@ from airbyte_cdk.sources.declarative.partition_routers.substream_partition_route
 )
 from airbyte_cdk.sources.types import Config, StreamSlice
 from unified_hris_cdk.partition_routers import SliceOnlyPartitionRouter, key_slices
-from unified_hris_cdk.refresh import PARENT_DIGEST
+from unified_hris_cdk.refresh import PARENT_DIGEST, REFRESH_KEY
 
 
 @dataclass
@@ -47,5 +47,8 @@ class CompensationPartitions(SliceOnlyPartitionRouter):
                 yield StreamSlice(
                     partition={"employee_id": parent.partition["employee_id"], "endpoint": endpoint},
                     cursor_slice={},
-                    extra_fields={PARENT_DIGEST: parent.extra_fields[PARENT_DIGEST]},
+                    extra_fields={
+                        PARENT_DIGEST: parent.extra_fields[PARENT_DIGEST],
+                        REFRESH_KEY: str(parent.partition["employee_id"]),  # both endpoints together
+                    },
                 )
