@@ -141,7 +141,7 @@ def sesame_hr(
     # contracts: the only place of an employment's dates, hours and types, read for employments, and
     # for employees and time off unless `read_contracts` is off
     readers = {"employments"} | (
-        {"employees", "time_off_requests"} if config.get("read_contracts", True) else set()
+        {"employees", "time_off_requests", "time_off_balances"} if config.get("read_contracts", True) else set()
     )
     if streams & readers:
         # every sync needs them for employees and time off; employments alone re-checks B of them
@@ -158,6 +158,13 @@ def sesame_hr(
             calls["/contract/v1/employees/{employeeId}/compensations"] = checked
     if "work_entries" in streams:
         calls["/schedule/v1/work-entries"] = 1 if incremental else pages(snap.work_entries)
+    if "time_off_balances" in streams:  # every employee's calendar per year, paged
+        calls["/schedule/v1/vacation-calendars"] = pages(snap.vacation_calendars)
+    if "holidays" in streams:  # the calendars, and which employees each applies to
+        calls["/schedule/v1/holiday-calendar"] = pages(snap.holiday_calendars)
+        calls["/schedule/v1/holidays/{holidayCalendarId}/employees"] = sum(
+            pages(listing) for listing in snap.holiday_employees.values()
+        )
     return calls
 
 

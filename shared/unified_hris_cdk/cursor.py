@@ -47,6 +47,7 @@ id seen in this sync (hashes, not strings).
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
 import time
@@ -253,10 +254,12 @@ class ChangeDetectionCursor(Cursor):
         """The partitions the refresh budget lets through (all of them when it is off); the others go to
         `not_read`. A partition with a ``parent_digest`` is decided by its parent's ``refresh_key`` (all
         partitions of one employee together; its scope when there is none): new and changed parents as
-        they come, the least recently checked ones after the listing, while the budget lasts."""
+        they come, then, after the listing, the least recently checked of the unchanged ones (kept in a
+        heap of at most the budget's size), while the budget lasts."""
         plan = self.refresh_plan
         decided: dict[str, bool] = {}
-        oldest: dict[str, list[tuple[str, StreamSlice]]] = {}  # at most the budget's parents
+        waiting: dict[str, list[tuple[str, StreamSlice]]] = {}  # unchanged parents that may be read
+        heap: list[tuple[int, _Descending, str]] = []  # the most recently checked of them on top
         for partition in partitions:
             extra = partition.extra_fields or {}
             parent_digest = extra.get(PARENT_DIGEST) if self._windows is None else None
@@ -264,23 +267,29 @@ class ChangeDetectionCursor(Cursor):
                 yield partition
                 continue
             key = str(extra.get(REFRESH_KEY) or _scope_key(partition.partition, None))
-            if key in oldest:
-                oldest[key].append((parent_digest, partition))
+            if key in waiting:
+                waiting[key].append((parent_digest, partition))
                 continue
             if key not in decided:
-                due = plan.due(key, parent_digest)
-                if due is Due.OLDEST:
-                    oldest[key] = [(parent_digest, partition)]
+                if plan.due(key, parent_digest) is Due.UNCHANGED:
+                    at, _ = plan.rank(key)
+                    heapq.heappush(heap, (-at, _Descending(key), key))
+                    waiting[key] = [(parent_digest, partition)]
+                    if len(heap) > plan.budget:  # checked more recently than the budget reaches
+                        _, _, dropped = heapq.heappop(heap)
+                        decided[dropped] = False
+                        plan.kept(dropped)
+                        yield from self._take(False, dropped, waiting.pop(dropped), not_read)
                     continue
-                decided[key] = due is Due.NOW and plan.spend()
+                decided[key] = plan.spend()
                 if not decided[key]:
                     plan.kept(key)
             yield from self._take(decided[key], key, [(parent_digest, partition)], not_read)
-        for key in sorted(oldest, key=plan.rank):
+        for key in sorted(waiting, key=plan.rank):
             read = plan.spend()
             if not read:
                 plan.kept(key)
-            yield from self._take(read, key, oldest[key], not_read)
+            yield from self._take(read, key, waiting[key], not_read)
 
     def _take(
         self,
@@ -587,6 +596,13 @@ class ChangeDetectionCursor(Cursor):
                 ),
             )
         )
+
+
+class _Descending(str):
+    """A key that sorts backwards, so the heap of waiting parents pops the largest of equally old keys."""
+
+    def __lt__(self, other: str) -> bool:
+        return str.__gt__(self, other)
 
 
 def _entries_starting(packed: str, head: str) -> Iterable[str]:

@@ -40,8 +40,7 @@ def digest(record: Mapping[str, Any]) -> str:
 
 class Due(enum.Enum):
     NOW = "new or changed, or the plan is off"
-    OLDEST = "unchanged, among the least recently checked"
-    NOT = "unchanged, checked more recently than the budget reaches"
+    UNCHANGED = "unchanged: read only if among the least recently checked, while the budget lasts"
 
 
 def _checked_at(entry: str) -> int:
@@ -60,7 +59,7 @@ class RefreshPlan:
         self._now = int(run_started_at().timestamp()) if now is None else now
         self.budget = 0
         self._active = False
-        self._oldest: dict[str, tuple[int, str]] = {}
+        self._oldest: frozenset[str] = frozenset()
         self.spent = 0
 
     def start(self, incremental: bool, budget: int) -> None:
@@ -71,7 +70,7 @@ class RefreshPlan:
             self.spent = 0
             ranked = ((_checked_at(v), k) for k, v in self._saved.items())
             self._oldest = (
-                {key: (at, key) for at, key in heapq.nsmallest(self.budget, ranked)} if self._active else {}
+                frozenset(key for _, key in heapq.nsmallest(self.budget, ranked)) if self._active else frozenset()
             )
 
     @property
@@ -84,11 +83,11 @@ class RefreshPlan:
         saved = self._saved.get(key)
         if saved is None or saved.partition(":")[2] != record_digest:
             return Due.NOW
-        return Due.OLDEST if key in self._oldest else Due.NOT
+        return Due.UNCHANGED
 
     def rank(self, key: str) -> tuple[int, str]:
-        """Sort key of a `Due.OLDEST` key: least recently checked first."""
-        return self._oldest.get(key, (0, key))
+        """Sort key of an unchanged key: least recently checked first (then by key)."""
+        return _checked_at(self._saved.get(key, "0:")), key
 
     def spend(self) -> bool:
         """Take one call from the budget: False when it is spent (always True when the plan is off)."""
@@ -101,9 +100,11 @@ class RefreshPlan:
             return True
 
     def wants(self, key: str, record_digest: str) -> bool:
-        """Whether to make the call for `key` now, taking it from the budget (for callers that decide
-        one key at a time, as they read a list: new, changed and oldest keys in list order)."""
-        return self.due(key, record_digest) is not Due.NOT and self.spend()
+        """Whether to make the call for `key` now, taking it from the budget, for callers that decide one
+        key at a time as they read a list: new and changed keys, and the `budget` least recently checked
+        keys of the state, in list order."""
+        due = self.due(key, record_digest)
+        return (due is Due.NOW or key in self._oldest) and self.spend()
 
     def checked(self, key: str, record_digest: str) -> None:
         """`key` was read whole this sync, with this digest."""

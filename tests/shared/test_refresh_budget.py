@@ -73,9 +73,11 @@ def test_plan_ranks_new_and_changed_first_then_the_least_recently_checked():
     plan.start(incremental=True, budget=2)
     assert plan.due("new", "x") is Due.NOW
     assert plan.due("a", "changed") is Due.NOW
-    assert [plan.due(k, "x") for k in "abcd"] == [Due.OLDEST, Due.NOT, Due.OLDEST, Due.NOT]
-    assert sorted("ac", key=plan.rank) == ["c", "a"]
-    assert plan.spend() and plan.spend() and not plan.spend(), "the budget is a cap"
+    assert all(plan.due(k, "x") is Due.UNCHANGED for k in "abcd")
+    assert sorted("abcd", key=plan.rank) == ["c", "a", "b", "d"]
+    # one key at a time (an extractor): the state's two least recently checked, c and a
+    assert [k for k in "abcd" if plan.wants(k, "x")] == ["a", "c"]
+    assert not plan.wants("new", "x"), "the budget is a cap"
 
 
 def test_plan_is_off_on_a_full_read_and_with_a_zero_budget():
@@ -84,7 +86,7 @@ def test_plan_is_off_on_a_full_read_and_with_a_zero_budget():
         plan.start(incremental=incremental, budget=budget)
         assert not plan.active
         assert plan.due("a", "x") is Due.NOW
-        assert all(plan.spend() for _ in range(10))
+        assert all(plan.wants("a", "x") for _ in range(10))
 
 
 def test_plan_state_keeps_unseen_keys_until_the_sync_completes():
@@ -217,3 +219,12 @@ def test_each_manifest_default_is_the_spec_default():
         spec = manifest["spec"]["connection_specification"]["properties"]["refresh_budget"]
         options = list(_values_of({k: v for k, v in manifest.items() if k != "spec"}, "refresh_budget"))
         assert options and set(options) == {spec["default"]}, package
+
+
+def test_parents_the_router_does_not_offer_do_not_take_the_budget():
+    """Keys of the state the router no longer yields (PeopleHR's settled leavers, a deleted employee)
+    are the least recently checked too; the budget still goes to partitions that are offered."""
+    digests, values, state = first_sync()
+    offered = {eid: d for eid, d in digests.items() if eid not in ("e1", "e2")}
+    _, _, _, read = budgeted_sync(state, offered, values, now=2000)
+    assert sorted(read) == ["e3", "e4"]
