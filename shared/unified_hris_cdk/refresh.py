@@ -60,22 +60,18 @@ class RefreshPlan:
         self.budget = 0
         self._active = False
         self._oldest: frozenset[str] = frozenset()
-        self.spent = 0
+        self._spent = 0
 
     def start(self, incremental: bool, budget: int) -> None:
         """Called by the stream's cursor before its first slice: whether the plan limits this sync."""
         with self._lock:
             self.budget = max(0, int(budget))
             self._active = incremental and self.budget > 0
-            self.spent = 0
+            self._spent = 0
             ranked = ((_checked_at(v), k) for k, v in self._saved.items())
             self._oldest = (
                 frozenset(key for _, key in heapq.nsmallest(self.budget, ranked)) if self._active else frozenset()
             )
-
-    @property
-    def active(self) -> bool:
-        return self._active
 
     def due(self, key: str, record_digest: str) -> Due:
         if not self._active:
@@ -94,9 +90,9 @@ class RefreshPlan:
         with self._lock:
             if not self._active:
                 return True
-            if self.spent >= self.budget:
+            if self._spent >= self.budget:
                 return False
-            self.spent += 1
+            self._spent += 1
             return True
 
     def wants(self, key: str, record_digest: str) -> bool:
