@@ -143,11 +143,8 @@ def sesame_hr(
     readers = {"employments"} | (
         {"employees", "time_off_requests", "time_off_balances"} if config.get("read_contracts", True) else set()
     )
-    if streams & readers:
-        # every sync needs them for employees and time off; employments alone re-checks B of them
-        every_sync = streams & readers - {"employments"}
-        contracts = [pages(c) for c in snap.contracts.values()]
-        calls["/contract/v1/contracts/{employeeId}"] = _checked(contracts, 0 if every_sync else budget, incremental)
+    if streams & readers:  # every sync, whatever the refresh budget (employments is read whole)
+        calls["/contract/v1/contracts/{employeeId}"] = sum(pages(c) for c in snap.contracts.values())
     if "compensations" in streams:
         calls["/contract/v1/compensations"] = 1
         # the budget counts employees: each one re-checked has both its salaries and its assignments read

@@ -70,11 +70,12 @@ def records(parent: ParentStreamConfig) -> Iterable[Record]:
         yield from partition.read()
 
 
-def key_slices(router: SubstreamPartitionRouter) -> Iterable[StreamSlice]:
+def key_slices(router: SubstreamPartitionRouter, budgeted: bool = True) -> Iterable[StreamSlice]:
     """The slices ``router.stream_slices()`` yields for parents without extra fields (same partitions:
     ``{partition_field: parent key, "parent_slice": parent partition}``), one per parent record that
     has the key, as the listing is read. Each carries the parent record's digest in its extra fields
-    (``parent_digest``), which a refresh budget uses (`unified_hris_cdk.refresh`)."""
+    (``parent_digest``), which a refresh budget uses (`unified_hris_cdk.refresh`), unless `budgeted`
+    is off."""
     for parent in router.parent_stream_configs:
         field = str(parent.partition_field.eval(router.config))  # type: ignore[union-attr]
         path = str(parent.parent_key.eval(router.config)).split("/")  # type: ignore[union-attr]
@@ -85,7 +86,7 @@ def key_slices(router: SubstreamPartitionRouter) -> Iterable[StreamSlice]:
                 yield StreamSlice(
                     partition={field: key, "parent_slice": parent_partition or {}},
                     cursor_slice={},
-                    extra_fields={PARENT_DIGEST: digest(record.data)},
+                    extra_fields={PARENT_DIGEST: digest(record.data)} if budgeted else {},
                 )
 
 
@@ -93,10 +94,12 @@ def key_slices(router: SubstreamPartitionRouter) -> Iterable[StreamSlice]:
 class ParentKeys(SliceOnlyPartitionRouter):
     """``partition_router: {type: CustomPartitionRouter, class_name: unified_hris_cdk.partition_routers
     .ParentKeys, listing: <SubstreamPartitionRouter>}``: the partitions of the CDK's router over the same
-    parents (`key_slices`), found without ``dpath.get`` (which walks the whole record for every field)."""
+    parents (`key_slices`), found without ``dpath.get`` (which walks the whole record for every field).
+    ``budgeted: false`` leaves the partitions out of the refresh budget (read every sync)."""
 
     listing: SubstreamPartitionRouter
     parameters: InitVar[Mapping[str, Any]]
+    budgeted: bool = True
 
     def stream_slices(self) -> Iterable[StreamSlice]:
-        yield from key_slices(self.listing)
+        yield from key_slices(self.listing, self.budgeted)

@@ -1,6 +1,7 @@
 """The refresh budget through the console script: an unchanged incremental sync reads at most
 `refresh_budget` employees in `compensations` (their salaries and assigned compensations together),
-every employee is re-checked within ceil(N / budget) syncs, and nothing is re-sent or deleted."""
+every employee is re-checked within ceil(N / budget) syncs, nothing is re-sent or deleted, and
+`employments` (whose contracts the other streams read every sync anyway) is read whole."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ BUDGET = 12
 class Sync:
     result: RunResult
     called: list[tuple[str, str]]  # (salaries | compensations, employee id)
+    contracts: int
 
 
 def pay_calls(server: SandboxServer) -> list[tuple[str, str]]:
@@ -43,12 +45,13 @@ def chain() -> Iterator[tuple[Sync, list[Sync]]]:
         config = server.app.connector_config(server.url)
         config |= {"refresh_budget": BUDGET, "requests_per_minute": 1_000_000}
         runner = ConnectorRunner([CONNECTOR])
-        catalog = configured_catalog(runner.discover(config), incremental=True, streams=["compensations"])
+        catalog = configured_catalog(runner.discover(config), incremental=True, streams=["compensations", "employments"])
 
         def read(state) -> Sync:
             server.log.clear()
             result = runner.run("read", config, catalog, state).raise_on_failure()
-            return Sync(result, pay_calls(server))
+            contracts = sum(1 for e in server.log.snapshot() if e.path.startswith("/contract/v1/contracts/"))
+            return Sync(result, pay_calls(server), contracts)
 
         full = read(None)
         state, unchanged = full.result.final_state(), []
@@ -68,3 +71,10 @@ def test_unchanged_syncs_spend_the_budget_and_recheck_every_employee_within_the_
         assert len({e for _, e in sync.called}) == BUDGET
         assert len(sync.called) == BUDGET * len(endpoints), "both endpoints of each employee"
     assert {call for sync in unchanged for call in sync.called} == set(full.called)
+
+
+def test_employments_are_read_whole_every_sync(chain) -> None:
+    full, unchanged = chain
+    employees = len({e for _, e in full.called})
+    assert [sync.contracts for sync in unchanged] == [full.contracts] * len(unchanged)
+    assert full.contracts >= employees
