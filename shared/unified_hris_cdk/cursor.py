@@ -259,7 +259,7 @@ class ChangeDetectionCursor(Cursor):
         plan = self.refresh_plan
         decided: dict[str, bool] = {}
         waiting: dict[str, list[tuple[str, StreamSlice]]] = {}  # unchanged parents that may be read
-        heap: list[tuple[int, _Descending, str]] = []  # the most recently checked of them on top
+        heap: list[tuple[int, _Descending]] = []  # the most recently checked of them on top
         for partition in partitions:
             extra = partition.extra_fields or {}
             parent_digest = extra.get(PARENT_DIGEST) if self._windows is None else None
@@ -273,10 +273,10 @@ class ChangeDetectionCursor(Cursor):
             if key not in decided:
                 if plan.due(key, parent_digest) is Due.UNCHANGED:
                     at, _ = plan.rank(key)
-                    heapq.heappush(heap, (-at, _Descending(key), key))
+                    heapq.heappush(heap, (-at, _Descending(key)))
                     waiting[key] = [(parent_digest, partition)]
                     if len(heap) > plan.budget:  # checked more recently than the budget reaches
-                        _, _, dropped = heapq.heappop(heap)
+                        dropped = str(heapq.heappop(heap)[1])
                         decided[dropped] = False
                         plan.kept(dropped)
                         yield from self._take(False, dropped, waiting.pop(dropped), not_read)
@@ -451,11 +451,12 @@ class ChangeDetectionCursor(Cursor):
         if rid is None and prefix is None:
             self._skipped.add(scope)
             return
-        wanted = f"{escape_id(str(rid))}:" if rid is not None else escape_id(str(prefix))
+        erid = escape_id(str(rid)) if rid is not None else None
+        head = f"{erid}:" if erid is not None else escape_id(str(prefix))
         for packed in [self._old.get(scope, ""), *self._old.values()]:
-            entries = list(_entries_starting(packed, wanted))
-            if rid is not None:
-                entries = [e for e in entries if entry_id(e) == wanted[:-1]][:1]
+            entries = list(_entries_starting(packed, head))
+            if erid is not None:  # "12:" also starts the entries of id "12:3"
+                entries = [e for e in entries if entry_id(e) == erid][:1]
             if entries:
                 pending = self._pending.get(scope) or self._pending.setdefault(scope, PendingScope())
                 for entry in entries:

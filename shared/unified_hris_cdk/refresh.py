@@ -98,9 +98,12 @@ class RefreshPlan:
     def wants(self, key: str, record_digest: str) -> bool:
         """Whether to make the call for `key` now, taking it from the budget, for callers that decide one
         key at a time as they read a list: new and changed keys, and the `budget` least recently checked
-        keys of the state, in list order."""
+        keys of the state, in list order. A key not wanted keeps its last check (`kept`)."""
         due = self.due(key, record_digest)
-        return (due is Due.NOW or key in self._oldest) and self.spend()
+        if (due is Due.NOW or key in self._oldest) and self.spend():
+            return True
+        self.kept(key)
+        return False
 
     def checked(self, key: str, record_digest: str) -> None:
         """`key` was read whole this sync, with this digest."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -44,17 +44,19 @@ def _spec_problem(error: ValidationError) -> tuple[str, str]:
         missing = str(error.message).split("'")[1] if "'" in str(error.message) else "?"
         return ".".join([*path, missing]), "it is required."
     field = ".".join(path) or "config"
-    value = error.validator_value
-    expected: dict[str, Callable[[], str]] = {
-        "type": lambda: f"use a value of type {value}.",
-        "enum": lambda: f"use one of {', '.join(map(str, value))}.",
-        "pattern": lambda: f"use the format {value}.",
-        "minimum": lambda: f"use at least {value}.",
-        "maximum": lambda: f"use at most {value}.",
-        "exclusiveMinimum": lambda: f"use more than {value}.",
+    expected = {
+        "type": "use a value of type {}.",
+        "enum": "use one of {}.",
+        "pattern": "use the format {}.",
+        "minimum": "use at least {}.",
+        "maximum": "use at most {}.",
+        "exclusiveMinimum": "use more than {}.",
     }
-    message = expected.get(str(error.validator))
-    return field, message() if message else "the value does not match the connector's spec."
+    template = expected.get(str(error.validator))
+    if template is None:
+        return field, "the value does not match the connector's spec."
+    value = error.validator_value
+    return field, template.format(", ".join(map(str, value)) if error.validator == "enum" else value)
 
 
 def _manifest_path(source_class: type) -> Path:

@@ -22,6 +22,7 @@ from airbyte_cdk.sources.declarative.requesters.http_requester import HttpReques
 from airbyte_cdk.sources.types import StreamSlice
 from unified_hris.parsing import parse_date, parse_decimal
 from unified_hris_cdk.decoders import response_json
+from unified_hris_cdk.refresh import digest
 from unified_hris_cdk.scope import SyncScope
 
 from source_peoplehr.components.shapes import display
@@ -42,6 +43,7 @@ class Person:
     start: date | None
     leaving: date | None
     raw: Mapping[str, Any]
+    digest: str  # of `raw`: whether the employee changed since the refresh budget last checked them
 
     def left_by(self, day: date) -> bool:
         return self.leaving is not None and self.leaving <= day
@@ -95,6 +97,7 @@ class Directory:
                     start=as_date(display(raw, "StartDate")),
                     leaving=as_date(display(raw, "LeavingDate")),
                     raw=raw,
+                    digest=digest(raw),
                 )
             )
         self.people: tuple[Person, ...] = tuple(people)

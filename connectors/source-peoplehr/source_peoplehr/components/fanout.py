@@ -22,7 +22,7 @@ from typing import Any
 from airbyte_cdk.sources.declarative.requesters.http_requester import HttpRequester
 from airbyte_cdk.sources.types import Config, StreamSlice
 from unified_hris_cdk.partition_routers import SliceOnlyPartitionRouter
-from unified_hris_cdk.refresh import PARENT_DIGEST, REFRESH_KEY, digest
+from unified_hris_cdk.refresh import PARENT_DIGEST, REFRESH_KEY
 from unified_hris_cdk.scope import SyncScope
 
 from source_peoplehr.components import areas as area_table
@@ -94,7 +94,6 @@ class EmployeeFanOut(SliceOnlyPartitionRouter):
         window = Window.of(self.config)
         retained = []
         for person in directory(self.scope, self.employee_list).people:
-            person_digest = digest(person.raw)
             wanted = needs_read(person, window, self._last_sync)
             in_window = wanted or needs_read(person, window, None)  # a full sync would read them
             for area in self.areas:
@@ -104,7 +103,7 @@ class EmployeeFanOut(SliceOnlyPartitionRouter):
                         partition=partition,
                         cursor_slice={},
                         extra_fields=self._request(area, person.employee_id, window)
-                        | {PARENT_DIGEST: person_digest, REFRESH_KEY: person.key},
+                        | {PARENT_DIGEST: person.digest, REFRESH_KEY: person.key},
                     )
                 elif area in fanned or area not in readable:
                     retained.append(partition)

@@ -89,6 +89,8 @@ class EmployeesExtractor(RecordExtractor):
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         if self.termination_memo is None:
             self.termination_memo = TerminationMemo()
+        if self.refresh_plan is None:  # built without the connector's factory: never started, reads all
+            self.refresh_plan = RefreshPlan()
 
     def _get(self, path: str, what: str) -> requests.Response | None:
         response = self.requester.send_request(path=path)
@@ -111,9 +113,9 @@ class EmployeesExtractor(RecordExtractor):
             for record in records(parent)
         }
 
-    def _termination(self, item: Mapping[str, Any]) -> tuple[str | None, str | None] | None:
+    def _termination(self, employee_id: str, entry: str) -> tuple[str | None, str | None] | None:
+        """The leaver's (reason, type), from the memo while their list entry (digest `entry`) is unchanged."""
         assert self.termination_memo is not None
-        employee_id, entry = str(item["id"]), digest(item)
         known = self.termination_memo.get(employee_id, entry)
         if known is not None:
             return known
@@ -127,30 +129,31 @@ class EmployeesExtractor(RecordExtractor):
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         leavers = urlsplit(response.url).path.rstrip("/").endswith("/terminated-employees")
+        custom = self.config.get("include_custom_fields", True)
         for item in _data(response) or []:
             record = {key: value for key, value in item.items() if key not in HISTORY_KEYS}
+            # the list entry's digest: the leaver memo's and the refresh plan's key to "unchanged"
+            employee_id, entry = str(item["id"]), digest(item) if leavers or custom else ""
             if leavers:
-                termination = self._termination(item)
+                termination = self._termination(employee_id, entry)
                 if termination is None:
-                    yield kept_record(item["id"], "the leaver's detail call answered 404")
+                    yield kept_record(employee_id, "the leaver's detail call answered 404")
                     continue
                 record[TERMINATION_KEY] = {"reason": termination[0]}
                 record[REASON_TYPE_KEY] = termination[1]
-            if self.config.get("include_custom_fields", True):
-                plan = self.refresh_plan or RefreshPlan()
-                key, entry = str(item["id"]), digest(item)
-                if not plan.wants(key, entry):
-                    plan.kept(key)
-                    yield kept_record(item["id"], "unchanged, and not due for a re-check (refresh budget)")
+            if custom:
+                assert self.refresh_plan is not None
+                if not self.refresh_plan.wants(employee_id, entry):
+                    yield kept_record(employee_id, "unchanged, and not due for a re-check (refresh budget)")
                     continue
                 fields = self._get(
-                    f"employees/{item['id']}/custom-fields", f"custom fields of employee {item['id']}"
+                    f"employees/{employee_id}/custom-fields", f"custom fields of employee {employee_id}"
                 )
                 if fields is not None:
                     record[CUSTOM_FIELDS_KEY] = _data(fields) or []
-                    plan.checked(key, entry)
+                    self.refresh_plan.checked(employee_id, entry)
                 elif not leavers:  # an active employee deleted during the sync, or a glitch
-                    yield kept_record(item["id"], "the custom-fields call answered 404")
+                    yield kept_record(employee_id, "the custom-fields call answered 404")
                     continue
                 # A leaver's detail call just succeeded: Sage HR keeps no custom fields for them [U].
             yield record
@@ -272,14 +275,18 @@ class BalancesExtractor(RecordExtractor):
     parameters: InitVar[Mapping[str, Any]]
     refresh_plan: RefreshPlan | None = None
 
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        if self.refresh_plan is None:  # built without the connector's factory: never started, reads all
+            self.refresh_plan = RefreshPlan()
+
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         usage = self.config.get("include_balance_usage", True)
-        plan = self.refresh_plan or RefreshPlan()
+        plan = self.refresh_plan
+        assert plan is not None
         for item in _data(response) or []:
             employee_id = item["id"]
             key, entry = str(employee_id), digest(item)
             if usage and not plan.wants(key, entry):
-                plan.kept(key)
                 yield kept_records(f"{employee_id}:", "unchanged, and not due for a re-check (refresh budget)")
                 continue
             rows: dict[Any, dict[str, Any]] = {}
